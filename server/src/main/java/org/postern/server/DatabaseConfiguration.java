@@ -1,0 +1,75 @@
+package org.postern.server;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.commons.configuration2.Configuration;
+
+/**
+ * The JDBC settings of {@code james-database.properties}, validated once at start-up.
+ *
+ * <p>Embedded Derby is the default; a relative Derby path is resolved against the data directory so that all
+ * state lives under one folder. Switching to PostgreSQL is a matter of driver, URL, user and password.
+ * Keys starting with {@code openjpa.} are passed to OpenJPA unchanged.</p>
+ */
+public record DatabaseConfiguration(String driverClassName, String url, Optional<String> username,
+                                    Optional<String> password, Map<String, String> openJpaProperties) {
+    public static final String FILE = "james-database.properties";
+    private static final String DERBY_PREFIX = "jdbc:derby:";
+
+    public static DatabaseConfiguration from(Configuration properties, Path dataDirectory) {
+        String driver = required(properties, "database.driverClassName");
+        String url = required(properties, "database.url");
+        if (!url.startsWith("jdbc:")) {
+            throw new InvalidConfigurationException(FILE, "database.url", url, "must be a JDBC URL (jdbc:...)");
+        }
+        try {
+            Class.forName(driver);
+        } catch (ClassNotFoundException e) {
+            throw new InvalidConfigurationException(FILE, "database.driverClassName", driver,
+                "no such JDBC driver on the classpath (Derby and PostgreSQL are shipped)");
+        }
+        Map<String, String> openJpa = new HashMap<>();
+        Iterator<String> keys = properties.getKeys("openjpa");
+        while (keys.hasNext()) {
+            String key = keys.next();
+            openJpa.put(key, properties.getString(key));
+        }
+        return new DatabaseConfiguration(driver, resolveDerbyPath(url, dataDirectory),
+            optional(properties, "database.username"), optional(properties, "database.password"), Map.copyOf(openJpa));
+    }
+
+    /** jdbc:derby:var/derby;create=true becomes jdbc:derby:/data/dir/var/derby;create=true. */
+    static String resolveDerbyPath(String url, Path dataDirectory) {
+        if (!url.startsWith(DERBY_PREFIX)) {
+            return url;
+        }
+        String rest = url.substring(DERBY_PREFIX.length());
+        int attributes = rest.indexOf(';');
+        String database = attributes < 0 ? rest : rest.substring(0, attributes);
+        String suffix = attributes < 0 ? "" : rest.substring(attributes);
+        if (database.isEmpty() || database.contains(":") || Path.of(database).isAbsolute()) {
+            return url;
+        }
+        return DERBY_PREFIX + dataDirectory.resolve(database).toAbsolutePath().normalize() + suffix;
+    }
+
+    public boolean isDerby() {
+        return url.startsWith(DERBY_PREFIX);
+    }
+
+    private static String required(Configuration properties, String key) {
+        String value = properties.getString(key, null);
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigurationException(FILE, key, String.valueOf(value), "is required");
+        }
+        return value.trim();
+    }
+
+    private static Optional<String> optional(Configuration properties, String key) {
+        return Optional.ofNullable(properties.getString(key, null)).filter(value -> !value.isBlank());
+    }
+}
