@@ -1,0 +1,78 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A line-by-line POP3 client for tests (RFC 1939), returning multi-line answers un-dot-stuffed. */
+class Pop3Client implements AutoCloseable {
+    private final LineDialogue dialogue;
+
+    Pop3Client(String host, int port) throws IOException {
+        dialogue = new LineDialogue(host, port);
+        assertThat(dialogue.readLine()).startsWith("+OK");
+    }
+
+    static Pop3Client login(String host, int port, String user, String password) throws IOException {
+        Pop3Client client = new Pop3Client(host, port);
+        client.ok("USER " + user);
+        client.ok("PASS " + password);
+        return client;
+    }
+
+    String ok(String command) throws IOException {
+        dialogue.write(command);
+        String line = dialogue.readLine();
+        assertThat(line).as("reply to %s", command).startsWith("+OK");
+        return line;
+    }
+
+    String command(String command) throws IOException {
+        dialogue.write(command);
+        return dialogue.readLine();
+    }
+
+    /** STAT: the message count. */
+    int count() throws IOException {
+        return Integer.parseInt(ok("STAT").split(" ")[1]);
+    }
+
+    List<String> listing(String command) throws IOException {
+        ok(command);
+        List<String> lines = new ArrayList<>();
+        for (String line = dialogue.readLine(); !line.equals("."); line = dialogue.readLine()) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** RETR or TOP: the message bytes, CRLF line ends, dot-stuffing removed. */
+    byte[] message(String command) throws IOException {
+        ok(command);
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        while (true) {
+            byte[] line = dialogue.readLineBytes();
+            if (line.length == 1 && line[0] == '.') {
+                return message.toByteArray();
+            }
+            int start = line.length > 0 && line[0] == '.' ? 1 : 0;
+            message.write(line, start, line.length - start);
+            message.write('\r');
+            message.write('\n');
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            dialogue.write("QUIT");
+            dialogue.readLine();
+        } catch (IOException e) {
+            // already closed
+        }
+        dialogue.close();
+    }
+}
