@@ -20,7 +20,7 @@ public class AuthRequiredMailHook implements MailHook {
     static final HookResult AUTHENTICATION_REQUIRED = HookResult.builder()
         .hookReturnCode(HookReturnCode.deny())
         .smtpReturnCode(SMTPRetCode.AUTH_REQUIRED)
-        .smtpDescription(DSNStatus.getStatus(DSNStatus.PERMANENT, DSNStatus.SECURITY_AUTH) + " Authentication required")
+        .smtpDescription(DSNStatus.getStatus(DSNStatus.PERMANENT, "7.0") + " Authentication required")
         .build();
 
     @Override

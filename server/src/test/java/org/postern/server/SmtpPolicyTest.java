@@ -1,0 +1,118 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the shipped smtpserver.xml promises, checked through a real SMTP dialogue. */
+class SmtpPolicyTest {
+    static final String USER = "dave@example.test";
+    static final String PASSWORD = "right-password";
+
+    @TempDir
+    static Path data;
+    static InJvmPostern postern;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postern = InJvmPostern.start(data).withUser("example.test", USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        postern.close();
+    }
+
+    @Test
+    void ehloShouldAdvertiseTheSeedExtensionsButNoAuthBeforeStartTls() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            List<String> extensions = smtp.ehlo();
+
+            assertThat(extensions).contains("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME", "SIZE 15728640", "DSN",
+                "STARTTLS");
+            assertThat(extensions).noneMatch(line -> line.startsWith("AUTH"));
+        }
+    }
+
+    @Test
+    void authShouldBeOfferedAfterStartTls() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().submission())) {
+            smtp.ehlo();
+            smtp.startTls();
+            List<String> extensions = smtp.ehlo();
+
+            assertThat(extensions).contains("AUTH LOGIN PLAIN").doesNotContain("STARTTLS");
+        }
+    }
+
+    @Test
+    void authPlainWithWrongPasswordShouldGive535WithEnhancedCode() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().submission())) {
+            smtp.ehlo();
+            smtp.startTls();
+            smtp.ehlo();
+
+            smtp.sendExpect("AUTH PLAIN " + plain(USER, "wrong"), "535 5.7.8");
+        }
+    }
+
+    @Test
+    void submissionShouldRequireAuthenticationAndAcceptItWithRightPassword() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().submission())) {
+            smtp.ehlo();
+            smtp.sendExpect("MAIL FROM:<" + USER + ">", "530 5.7.0");
+            smtp.startTls();
+            smtp.ehlo();
+
+            smtp.sendExpect("AUTH PLAIN " + plain(USER, PASSWORD), "235");
+            smtp.sendExpect("MAIL FROM:<" + USER + ">", "250 2.1.0");
+        }
+    }
+
+    @Test
+    void mailFromWithSizeOverTheLimitShouldGive552() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            smtp.ehlo();
+
+            smtp.sendExpect("MAIL FROM:<a@elsewhere.test> SIZE=20000000", "552 5.3.4");
+        }
+    }
+
+    @Test
+    void dataOverTheLimitShouldGive552() throws Exception {
+        StringBuilder big = new StringBuilder("Subject: too big\r\n\r\n");
+        String line = "x".repeat(998) + "\r\n";
+        while (big.length() < 16 * 1024 * 1024) {
+            big.append(line);
+        }
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            smtp.ehlo();
+
+            String reply = smtp.sendMail("a@elsewhere.test", List.of(USER), big.toString().getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(reply).startsWith("552");
+        }
+    }
+
+    @Test
+    void unknownLocalUserShouldGive550() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            smtp.ehlo();
+            smtp.sendExpect("MAIL FROM:<a@elsewhere.test>", "250");
+
+            smtp.sendExpect("RCPT TO:<nobody@example.test>", "550 5.1.1");
+        }
+    }
+
+    private static String plain(String user, String password) {
+        return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
