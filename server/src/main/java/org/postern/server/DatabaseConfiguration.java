@@ -16,8 +16,10 @@ import org.apache.commons.configuration2.Configuration;
  * Keys starting with {@code openjpa.} are passed to OpenJPA unchanged.</p>
  */
 public record DatabaseConfiguration(String driverClassName, String url, Optional<String> username,
-                                    Optional<String> password, Map<String, String> openJpaProperties) {
+                                    Optional<String> password, int maxConnections, Map<String, String> openJpaProperties) {
     public static final String FILE = "james-database.properties";
+    /** More than the spooler's threads plus the protocol servers' needs: a starved pool stalls delivery. */
+    static final int DEFAULT_MAX_CONNECTIONS = 64;
     private static final String DERBY_PREFIX = "jdbc:derby:";
 
     public static DatabaseConfiguration from(Configuration properties, Path dataDirectory) {
@@ -39,7 +41,8 @@ public record DatabaseConfiguration(String driverClassName, String url, Optional
             openJpa.put(key, properties.getString(key));
         }
         return new DatabaseConfiguration(driver, resolveDerbyPath(url, dataDirectory),
-            optional(properties, "database.username"), optional(properties, "database.password"), Map.copyOf(openJpa));
+            optional(properties, "database.username"), optional(properties, "database.password"),
+            maxConnections(properties), Map.copyOf(openJpa));
     }
 
     /** jdbc:derby:var/derby;create=true becomes jdbc:derby:/data/dir/var/derby;create=true. */
@@ -59,6 +62,19 @@ public record DatabaseConfiguration(String driverClassName, String url, Optional
 
     public boolean isDerby() {
         return url.startsWith(DERBY_PREFIX);
+    }
+
+    private static int maxConnections(Configuration properties) {
+        String value = properties.getString("datasource.maxTotal", String.valueOf(DEFAULT_MAX_CONNECTIONS)).trim();
+        try {
+            int max = Integer.parseInt(value);
+            if (max > 0) {
+                return max;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidConfigurationException(FILE, "datasource.maxTotal", value, "must be a positive whole number");
     }
 
     private static String required(Configuration properties, String key) {

@@ -43,6 +43,7 @@ public class PosternEntityManagerModule extends AbstractModule {
         database.username().ifPresent(user -> properties.put("openjpa.ConnectionUserName", user));
         database.password().ifPresent(password -> properties.put("openjpa.ConnectionPassword", password));
         properties.put("openjpa.Multithreaded", "true");
+        properties.put("openjpa.ConnectionProperties", "MaxTotal=" + database.maxConnections() + ",MaxIdle=" + database.maxConnections());
         properties.putAll(database.openJpaProperties());
         return Persistence.createEntityManagerFactory(PERSISTENCE_UNIT, properties);
     }

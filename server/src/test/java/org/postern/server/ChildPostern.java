@@ -53,7 +53,9 @@ final class ChildPostern implements AutoCloseable {
     }
 
     static ChildPostern start(Path conf, Path data, Ports ports) throws Exception {
-        Path log = data.resolveSibling(data.getFileName() + "-child.log");
+        // Kept after the test (the temp dirs are not), for post-mortems.
+        Path log = Path.of("target", "child-logs", data.getParent().getFileName() + ".log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m",
