@@ -26,14 +26,17 @@ public record LaunchOptions(Mode mode, Path conf, Path data) {
         Optional<Path> data = Optional.empty();
         for (int i = 1; i < args.length; i += 2) {
             String flag = args[i];
+            if (!flag.equals("--conf") && !flag.equals("--data")) {
+                throw new UsageException("unknown flag '" + flag + "'; " + USAGE);
+            }
             if (i + 1 >= args.length) {
                 throw new UsageException("flag " + flag + " needs a value; " + USAGE);
             }
             Path value = Path.of(args[i + 1]);
-            switch (flag) {
-                case "--conf" -> conf = Optional.of(value);
-                case "--data" -> data = Optional.of(value);
-                default -> throw new UsageException("unknown flag '" + flag + "'; " + USAGE);
+            if (flag.equals("--conf")) {
+                conf = Optional.of(value);
+            } else {
+                data = Optional.of(value);
             }
         }
         if (mode == Mode.START && (conf.isEmpty() || data.isEmpty())) {

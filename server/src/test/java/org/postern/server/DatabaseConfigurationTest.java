@@ -1,0 +1,68 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DatabaseConfigurationTest {
+    static final Path DATA = Path.of("/srv/postern");
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jdbc:derby:store/derby;create=true   | jdbc:derby:/srv/postern/store/derby;create=true",
+        "jdbc:derby:store/derby               | jdbc:derby:/srv/postern/store/derby",
+        "jdbc:derby:/abs/derby;create=true    | jdbc:derby:/abs/derby;create=true",
+        "jdbc:derby:memory:x;create=true      | jdbc:derby:memory:x;create=true",
+        "jdbc:postgresql://db:5432/postern    | jdbc:postgresql://db:5432/postern"})
+    void relativeDerbyPathsShouldLiveInTheDataDirectory(String url, String expected) {
+        assertThat(DatabaseConfiguration.resolveDerbyPath(url, DATA)).isEqualTo(expected);
+    }
+
+    @Test
+    void postgresqlSettingsShouldBeRead() {
+        PropertiesConfiguration file = new PropertiesConfiguration();
+        file.addProperty("database.driverClassName", "org.postgresql.Driver");
+        file.addProperty("database.url", "jdbc:postgresql://localhost/postern");
+        file.addProperty("database.username", "postern");
+        file.addProperty("database.password", "secret");
+
+        DatabaseConfiguration configuration = DatabaseConfiguration.from(file, DATA);
+
+        assertThat(configuration.isDerby()).isFalse();
+        assertThat(configuration.username()).contains("postern");
+        assertThat(configuration.maxConnections()).isEqualTo(DatabaseConfiguration.DEFAULT_MAX_CONNECTIONS);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "org.apache.derby.jdbc.EmbeddedDriver | ''                  | 64 | <database.url> = '': is required",
+        "org.example.NoDriver                 | jdbc:derby:x        | 64 | <database.driverClassName> = 'org.example.NoDriver': no such JDBC driver",
+        "org.apache.derby.jdbc.EmbeddedDriver | derby:x             | 64 | <database.url> = 'derby:x': must be a JDBC URL",
+        "org.apache.derby.jdbc.EmbeddedDriver | jdbc:derby:x        | -1 | <datasource.maxTotal> = '-1': must be a positive whole number"})
+    void badSettingsShouldNameTheKeyAndValue(String driver, String url, String max, String message) {
+        PropertiesConfiguration file = new PropertiesConfiguration();
+        file.addProperty("database.driverClassName", driver);
+        file.addProperty("database.url", url);
+        file.addProperty("datasource.maxTotal", max);
+
+        assertThatThrownBy(() -> DatabaseConfiguration.from(file, DATA))
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessage("james-database.properties: " + message + messageTail(message));
+    }
+
+    private static String messageTail(String message) {
+        if (message.contains("no such JDBC driver")) {
+            return " on the classpath (Derby and PostgreSQL are shipped)";
+        }
+        if (message.contains("must be a JDBC URL")) {
+            return " (jdbc:...)";
+        }
+        return "";
+    }
+}

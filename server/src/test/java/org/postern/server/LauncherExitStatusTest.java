@@ -1,0 +1,59 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's contract: a wrong command line or conf file gives exit status 2 and one line on stderr. */
+class LauncherExitStatusTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void anUnknownFlagShouldExitWithStatus2AndOneLine() throws Exception {
+        Result result = run("start", "--conf", work.toString(), "--data", work.toString(), "--verbose");
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).hasSize(1);
+        assertThat(result.output.get(0)).startsWith("postern: unknown flag '--verbose'");
+    }
+
+    @Test
+    void aBrokenDatabaseSettingShouldExitWithStatus2NamingFileKeyAndValue() throws Exception {
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
+        Path database = conf.resolve("james-database.properties");
+        Files.writeString(database, Files.readString(database).replace("org.apache.derby.jdbc.EmbeddedDriver", "org.example.Missing"));
+
+        Result result = run("start", "--conf", conf.toString(), "--data", work.resolve("data").toString());
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).last().asString()
+            .startsWith("postern: ")
+            .contains("james-database.properties: <database.driverClassName> = 'org.example.Missing'");
+    }
+
+    private record Result(int status, List<String> output) {
+    }
+
+    private Result run(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dlogback.configurationFile=" + Path.of("src/test/resources/logback-quiet.xml").toAbsolutePath(),
+            "-cp", System.getProperty("java.class.path"), PosternServerMain.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the launcher did not exit");
+        }
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(process.exitValue(), stderr.lines().filter(line -> !line.isBlank()).toList());
+    }
+}
