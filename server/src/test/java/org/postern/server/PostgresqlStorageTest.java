@@ -1,0 +1,90 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The PostgreSQL setting of james-database.properties, against a real PostgreSQL server. {@code .ci/run} starts a
+ * private one on loopback and passes its address in POSTERN_TEST_POSTGRES_URL (a JDBC URL to a database where the
+ * user may CREATE DATABASE), _USER and _PASSWORD; each run gets a fresh database.
+ */
+class PostgresqlStorageTest {
+    @TempDir
+    Path work;
+
+    String adminUrl;
+    String user;
+    String password;
+
+    @BeforeEach
+    void requirePostgres() {
+        adminUrl = System.getenv("POSTERN_TEST_POSTGRES_URL");
+        user = System.getenv("POSTERN_TEST_POSTGRES_USER");
+        password = System.getenv("POSTERN_TEST_POSTGRES_PASSWORD");
+        boolean required = "1".equals(System.getenv("POSTERN_REQUIRE_POSTGRES"));
+        if (adminUrl == null && required) {
+            throw new AssertionError("POSTERN_REQUIRE_POSTGRES=1 but POSTERN_TEST_POSTGRES_URL is not set");
+        }
+        Assumptions.assumeTrue(adminUrl != null, "no PostgreSQL given (POSTERN_TEST_POSTGRES_URL); .ci/run provides one");
+    }
+
+    @Test
+    void mailShouldBeStoredInPostgresqlAndServedOverPop3() throws Exception {
+        String database = "postern_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement sql = admin.createStatement()) {
+            sql.execute("CREATE DATABASE " + database);
+        }
+        String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        Path conf = Files.createDirectories(work.resolve("conf"));
+        try (var shipped = Files.list(InJvmPostern.SHIPPED_CONF)) {
+            for (Path file : shipped.toList()) {
+                Files.copy(file, conf.resolve(file.getFileName()));
+            }
+        }
+        Files.writeString(conf.resolve("james-database.properties"), String.join("\n",
+            "database.driverClassName=org.postgresql.Driver",
+            "database.url=" + url,
+            "database.username=" + user,
+            "database.password=" + password, ""));
+        byte[] message = "Subject: via postgres\r\n\r\n.leading dot\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+
+        try (InJvmPostern postern = InJvmPostern.start(conf, work.resolve("data")).withUser("pg.test", "gina@pg.test", "pw")) {
+            Ports ports = postern.ports();
+            try (SmtpClient smtp = new SmtpClient(Ports.HOST, ports.smtp())) {
+                smtp.ehlo();
+                assertThat(smtp.sendMail("h@elsewhere.test", List.of("gina@pg.test"), message)).startsWith("250 2.6.0");
+            }
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, ports.pop3(), "gina@pg.test", "pw")) {
+                    return pop3.count() == 1;
+                }
+            });
+            try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, ports.pop3(), "gina@pg.test", "pw")) {
+                assertThat(new String(pop3.message("RETR 1"), StandardCharsets.US_ASCII))
+                    .endsWith(new String(message, StandardCharsets.US_ASCII));
+            }
+        }
+
+        try (Connection connection = DriverManager.getConnection(url, user, password); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM JAMES_MAIL")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("messages stored in PostgreSQL").isEqualTo(1);
+        }
+    }
+}
