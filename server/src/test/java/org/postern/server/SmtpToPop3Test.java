@@ -87,7 +87,8 @@ class SmtpToPop3Test {
 
             assertThat(list).hasSize(2).allMatch(line -> line.matches("[12] \\d+"));
             assertThat(uidl).hasSize(2).extracting(line -> line.split(" ")[1]).doesNotHaveDuplicates();
-            assertThat(top).contains("Subject: number 2\r\n").doesNotContain("body 2");
+            // the spooler delivers in parallel: message 2 is either of the two
+            assertThat(top).containsPattern("Subject: number [12]\r\n\r\n$").doesNotContain("body");
             assertThat(deleted).startsWith("+OK");
             assertThat(listOfDeleted).startsWith("-ERR");
         }
