@@ -35,7 +35,7 @@ sed -i "s/0\.0\.0\.0:110</$ADDR:$POP3_PORT</; s/0\.0\.0\.0:995</$ADDR:10995</" "
 sed -i "s/^host=.*/host=$ADDR/" "$RUN/conf/webadmin.properties"
 sed -i 's/level="INFO"/level="WARN"/' "$RUN/conf/logback.xml"
 
-(cd "$ROOT" && mvn -B -q -DskipTests package) >&2
+(cd "$ROOT" && mvn -B -q -DskipTests package) >&2 && touch "$ROOT/server/target/postern-server.jar"
 start_ns=$(date +%s%N)
 POSTERN_JAVA_OPTS="${POSTERN_JAVA_OPTS:--Xmx2g}" "$ROOT/bin/postern" start --conf "$RUN/conf" --data "$RUN/data" > "$RUN/postern.log" 2>&1 &
 PID=$!
@@ -52,7 +52,7 @@ say "start-up: ${startup_s} ms (pid $JPID)"
 
 for u in $USER_A $USER_B; do
   curl -sf -X PUT "http://$ADDR:$WEBADMIN_PORT/domains/bench.test" || true
-  curl -sf -X PUT "http://$ADDR:$WEBADMIN_PORT/users/$u" -d "{\"password\":\"$PASSWORD\"}"
+  run curl -sS -f -X PUT -H 'Content-Type: application/json' "http://$ADDR:$WEBADMIN_PORT/users/$u" -d "{\"password\":\"$PASSWORD\"}"
 done
 
 stat_count() { python3 - "$ADDR" "$POP3_PORT" "$1" <<'PY'
