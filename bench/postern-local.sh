@@ -66,16 +66,19 @@ PY
 t0=$(date +%s.%N)
 run smtp-source -c -s "$SESSIONS" -m "$MSGS" -l "$SIZE" -f sender@elsewhere.test -t "$USER_A" "$ADDR:$SMTP_PORT" > /dev/null
 t_acc=$(date +%s.%N)
+# Poll the spool's size through webadmin (a POP3 STAT would list the whole mailbox each time and slow the
+# server down); "delivered" = all accepted and the spool empty, checked once over POP3 at the end.
 samples=()
 deadline=$(( $(date +%s) + 1800 ))
 while :; do
-  n=$(stat_count $USER_A)
-  samples+=("$(date +%s.%N) $n")
-  [ "$n" -ge "$MSGS" ] && break
-  [ "$(date +%s)" -ge $deadline ] && { say "gave up: $n of $MSGS delivered after 30 min"; break; }
-  sleep 2
+  left=$(curl -sf "http://$ADDR:$WEBADMIN_PORT/mailQueues/spool" | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])')
+  samples+=("$(date +%s.%N) $((MSGS - left))")
+  [ "$left" -eq 0 ] && break
+  [ "$(date +%s)" -ge $deadline ] && { say "gave up: $left still in the spool after 30 min"; break; }
+  sleep 1
 done
 t_del=$(date +%s.%N)
+say "mailbox holds $(stat_count $USER_A) messages"
 python3 - "$t0" "$t_acc" "$t_del" "$MSGS" "${samples[@]}" <<'PY'
 import sys
 t0, tacc, tdel, msgs = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
@@ -88,7 +91,7 @@ for q in range(4):
     a = next((p for p in pts if p[1] >= lo), None); b = next((p for p in pts if p[1] >= hi), None)
     if a and b and b[0] > a[0]:
         quarters.append(f"{(b[1]-a[1])/(b[0]-a[0]):.0f}")
-print("  delivery rate per quarter of the inbox (msgs/s):", " ".join(quarters) or "n/a (too fast to sample)")
+print("  delivery rate per quarter of the run (msgs/s, from the spool size):", " ".join(quarters) or "n/a (too fast to sample)")
 PY
 
 # 3. POP3: a second mailbox of POP3_N messages

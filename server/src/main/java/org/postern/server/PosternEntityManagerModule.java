@@ -26,6 +26,11 @@ public class PosternEntityManagerModule extends AbstractModule {
     @Singleton
     DatabaseConfiguration databaseConfiguration(PropertiesProvider propertiesProvider, JamesDirectoriesProvider directories)
             throws ConfigurationException {
+        if (System.getProperty("derby.stream.error.file") == null) {
+            // Derby writes its own log where it boots (when its driver is loaded): the data directory, not the cwd.
+            System.setProperty("derby.stream.error.file",
+                java.nio.file.Path.of(directories.getRootDirectory(), "store", "derby.log").toString());
+        }
         try {
             return DatabaseConfiguration.from(propertiesProvider.getConfiguration("james-database"),
                 java.nio.file.Path.of(directories.getRootDirectory()));
@@ -37,6 +42,7 @@ public class PosternEntityManagerModule extends AbstractModule {
     @Provides
     @Singleton
     EntityManagerFactory entityManagerFactory(DatabaseConfiguration database) {
+
         Map<String, String> properties = new HashMap<>();
         properties.put("openjpa.ConnectionDriverName", database.driverClassName());
         properties.put("openjpa.ConnectionURL", database.url());

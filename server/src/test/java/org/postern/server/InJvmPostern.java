@@ -24,7 +24,12 @@ final class InJvmPostern implements AutoCloseable {
     static InJvmPostern start(Path conf, Path data) throws Exception {
         Ports ports = Ports.free();
         GuiceJamesServer server = PosternServer.create(conf, data, ports.listeners());
-        server.start();
+        try {
+            server.start();
+        } catch (Throwable e) {
+            server.stop(); // frees its ports and JMX names for the next test in this JVM
+            throw e;
+        }
         return new InJvmPostern(server, ports);
     }
 
