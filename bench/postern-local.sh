@@ -34,6 +34,7 @@ sed -i "s/<authorizedAddresses>[^<]*</<authorizedAddresses>127.0.0.0\/8</" "$RUN
 sed -i "s/0\.0\.0\.0:110</$ADDR:$POP3_PORT</; s/0\.0\.0\.0:995</$ADDR:10995</" "$RUN/conf/pop3server.xml"
 sed -i "s/^host=.*/host=$ADDR/" "$RUN/conf/webadmin.properties"
 sed -i 's/level="INFO"/level="WARN"/' "$RUN/conf/logback.xml"
+[ -n "${EXTRA_DB_PROPS:-}" ] && printf "%s\n" $EXTRA_DB_PROPS >> "$RUN/conf/james-database.properties"
 
 (cd "$ROOT" && mvn -B -q -DskipTests package) >&2 && touch "$ROOT/server/target/postern-server.jar"
 start_ns=$(date +%s%N)
