@@ -3,37 +3,23 @@ package org.postern.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the shipped smtpserver.xml promises, checked through a real SMTP dialogue. */
 class SmtpPolicyTest {
     static final String USER = "dave@example.test";
     static final String PASSWORD = "right-password";
 
-    @TempDir
-    static Path data;
-    static InJvmPostern postern;
-
-    @BeforeAll
-    static void start() throws Exception {
-        postern = InJvmPostern.start(data).withUser("example.test", USER, PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        postern.close();
-    }
+    @RegisterExtension
+    static final PosternExtension SERVER = new PosternExtension(USER, PASSWORD);
 
     @Test
     void ehloShouldAdvertiseTheSeedExtensionsButNoAuthBeforeStartTls() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp())) {
             List<String> extensions = smtp.ehlo();
 
             assertThat(extensions).contains("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME", "SIZE 15728640", "DSN",
@@ -44,7 +30,7 @@ class SmtpPolicyTest {
 
     @Test
     void authShouldBeOfferedAfterStartTls() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().submission())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().submission())) {
             smtp.ehlo();
             smtp.startTls();
             List<String> extensions = smtp.ehlo();
@@ -55,7 +41,7 @@ class SmtpPolicyTest {
 
     @Test
     void authPlainWithWrongPasswordShouldGive535WithEnhancedCode() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().submission())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().submission())) {
             smtp.ehlo();
             smtp.startTls();
             smtp.ehlo();
@@ -66,7 +52,7 @@ class SmtpPolicyTest {
 
     @Test
     void submissionShouldRequireAuthenticationAndAcceptItWithRightPassword() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().submission())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().submission())) {
             smtp.ehlo();
             smtp.sendExpect("MAIL FROM:<" + USER + ">", "530 5.7.0");
             smtp.startTls();
@@ -79,7 +65,7 @@ class SmtpPolicyTest {
 
     @Test
     void mailFromWithSizeOverTheLimitShouldGive552() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp())) {
             smtp.ehlo();
 
             smtp.sendExpect("MAIL FROM:<a@elsewhere.test> SIZE=20000000", "552 5.3.4");
@@ -93,7 +79,7 @@ class SmtpPolicyTest {
         while (big.length() < 16 * 1024 * 1024) {
             big.append(line);
         }
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp())) {
             smtp.ehlo();
 
             String reply = smtp.sendMail("a@elsewhere.test", List.of(USER), big.toString().getBytes(StandardCharsets.US_ASCII));
@@ -104,7 +90,7 @@ class SmtpPolicyTest {
 
     @Test
     void unknownLocalUserShouldGive550() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp())) {
             smtp.ehlo();
             smtp.sendExpect("MAIL FROM:<a@elsewhere.test>", "250");
 

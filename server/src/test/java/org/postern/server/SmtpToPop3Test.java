@@ -4,33 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A message sent over SMTP is read back over POP3, byte for byte, through the real servers. */
 class SmtpToPop3Test {
     static final String USER = "alice@example.test";
     static final String PASSWORD = "secret";
 
-    @TempDir
-    static Path data;
-    static InJvmPostern postern;
-
-    @BeforeAll
-    static void start() throws Exception {
-        postern = InJvmPostern.start(data).withUser("example.test", USER, PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        postern.close();
-    }
+    @RegisterExtension
+    static final PosternExtension SERVER = new PosternExtension(USER, PASSWORD);
 
     @Test
     void messageShouldArriveByteIdenticalIncludingLinesStartingWithDot() throws Exception {
@@ -44,7 +30,7 @@ class SmtpToPop3Test {
             + ".\tdot tab\r\n"
             + "\r\n"
             + "last line\r\n").getBytes(StandardCharsets.US_ASCII);
-        Ports ports = postern.ports();
+        Ports ports = SERVER.ports();
 
         String reply;
         try (SmtpClient smtp = new SmtpClient(Ports.HOST, ports.smtp())) {
@@ -66,8 +52,8 @@ class SmtpToPop3Test {
     @Test
     void pop3ShouldServeListUidlTopAndDelete() throws Exception {
         String user = "carol@example.test";
-        postern.data().addUser(user, PASSWORD);
-        Ports ports = postern.ports();
+        SERVER.postern().data().addUser(user, PASSWORD);
+        Ports ports = SERVER.ports();
         try (SmtpClient smtp = new SmtpClient(Ports.HOST, ports.smtp())) {
             smtp.ehlo();
             for (int i = 1; i <= 2; i++) {
@@ -96,7 +82,7 @@ class SmtpToPop3Test {
     }
 
     private static int count(String user) throws Exception {
-        try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, postern.ports().pop3(), user, PASSWORD)) {
+        try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, SERVER.ports().pop3(), user, PASSWORD)) {
             return pop3.count();
         }
     }
