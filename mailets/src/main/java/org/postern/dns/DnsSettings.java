@@ -1,0 +1,108 @@
+package org.postern.dns;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * Which DNS servers Postern asks, read from James's own {@code dnsservice.xml} so that one file sets DNS for James
+ * and Postern alike: {@code <servers><server>}, {@code <autodiscover>} (the system resolvers), plus Postern's
+ * {@code <timeout>} (per query, default 5 s) and {@code <retries>} (per server, default 2).
+ */
+public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int retries) {
+    public static final String FILE = "dnsservice.xml";
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    static final int DEFAULT_RETRIES = 2;
+
+    public DnsSettings {
+        servers = List.copyOf(servers);
+    }
+
+    public static DnsSettings from(HierarchicalConfiguration<ImmutableNode> dnsservice) {
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String server : dnsservice.getStringArray("servers.server")) {
+            servers.add(parseServer(server.trim()));
+        }
+        if (dnsservice.getBoolean("autodiscover", true)) {
+            servers.addAll(ResolverConfig.getCurrentConfig().servers());
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException(FILE + ": <servers> is empty and <autodiscover> is false: no DNS server to ask");
+        }
+        return new DnsSettings(servers, parseTimeout(dnsservice.getString("timeout", null)), parseRetries(dnsservice.getString("retries", null)));
+    }
+
+    /** One resolver over all servers, each asked in turn ({@code ExtendedResolver}), TCP fallback on truncation. */
+    public Resolver resolver() {
+        List<Resolver> resolvers = new ArrayList<>();
+        for (InetSocketAddress server : servers) {
+            SimpleResolver resolver = new SimpleResolver(server);
+            resolver.setTimeout(timeout);
+            resolvers.add(resolver);
+        }
+        ExtendedResolver extended = new ExtendedResolver(resolvers);
+        extended.setRetries(retries);
+        extended.setTimeout(timeout.multipliedBy((long) servers.size() * (retries + 1)));
+        extended.setLoadBalance(false);
+        return extended;
+    }
+
+    static InetSocketAddress parseServer(String server) {
+        String host = server;
+        int port = 53;
+        if (server.startsWith("[")) {
+            int close = server.indexOf(']');
+            host = server.substring(1, close);
+            if (server.length() > close + 1 && server.charAt(close + 1) == ':') {
+                port = Integer.parseInt(server.substring(close + 2));
+            }
+        } else if (server.chars().filter(c -> c == ':').count() == 1) {
+            host = server.substring(0, server.indexOf(':'));
+            port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+        }
+        if (!host.matches("[0-9a-fA-F.:]+")) {
+            throw new IllegalArgumentException(FILE + ": <server> = '" + server + "': must be an IP address, optionally with :port");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    static Duration parseTimeout(String value) {
+        if (value == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        String text = value.trim();
+        try {
+            Duration timeout = text.endsWith("ms") ? Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
+                : Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
+            if (!timeout.isZero() && !timeout.isNegative()) {
+                return timeout;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(FILE + ": <timeout> = '" + value + "': must be a positive duration such as 5s or 500ms");
+    }
+
+    static int parseRetries(String value) {
+        if (value == null) {
+            return DEFAULT_RETRIES;
+        }
+        try {
+            int retries = Integer.parseInt(value.trim());
+            if (retries >= 0) {
+                return retries;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(FILE + ": <retries> = '" + value + "': must be a whole number, 0 or more");
+    }
+}

@@ -1,0 +1,70 @@
+package org.postern.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.postern.testing.LoopbackDnsServer;
+
+class DnsSettingsTest {
+    @Test
+    void configuredServersShouldBeUsedWithoutAutodiscovery() {
+        BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+        dnsservice.addProperty("servers.server", "127.0.0.53");
+        dnsservice.addProperty("servers.server", "127.0.0.54:5353");
+        dnsservice.addProperty("autodiscover", false);
+        dnsservice.addProperty("timeout", "750ms");
+        dnsservice.addProperty("retries", "1");
+
+        DnsSettings settings = DnsSettings.from(dnsservice);
+
+        assertThat(settings.servers()).containsExactly(new InetSocketAddress("127.0.0.53", 53), new InetSocketAddress("127.0.0.54", 5353));
+        assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(settings.retries()).isEqualTo(1);
+    }
+
+    @Test
+    void theResolverShouldAskTheConfiguredServer() throws Exception {
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start()) {
+            dns.mx("conf.test", 10, "mx.conf.test", 60).a("mx.conf.test", "127.0.0.90", 60);
+            BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+            dnsservice.addProperty("servers.server", "127.0.0.1:" + dns.address().getPort());
+            dnsservice.addProperty("autodiscover", false);
+
+            MxResult result = new MxLookup(DnsSettings.from(dnsservice).resolver()).lookup("conf.test")
+                .toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            assertThat(result).isInstanceOf(MxResult.Hosts.class);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "servers.server | dns.example | <server> = 'dns.example': must be an IP address",
+        "timeout        | soon        | <timeout> = 'soon': must be a positive duration",
+        "timeout        | 0s          | <timeout> = '0s': must be a positive duration",
+        "retries        | -1          | <retries> = '-1': must be a whole number"})
+    void badValuesShouldNameTheElementAndValue(String key, String value, String message) {
+        BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+        dnsservice.addProperty("autodiscover", true);
+        dnsservice.addProperty(key, value);
+
+        assertThatThrownBy(() -> DnsSettings.from(dnsservice))
+            .hasMessageStartingWith("dnsservice.xml: " + message);
+    }
+
+    @Test
+    void noServerAtAllShouldBeRefused() {
+        BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+        dnsservice.addProperty("autodiscover", false);
+
+        assertThatThrownBy(() -> DnsSettings.from(dnsservice)).hasMessageContaining("no DNS server to ask");
+    }
+}
