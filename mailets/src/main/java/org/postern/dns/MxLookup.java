@@ -68,6 +68,26 @@ public class MxLookup {
             .exceptionallyCompose(failure -> fromMxFailure(domain, name, unwrap(failure)));
     }
 
+    /** The addresses of one named host, as an MX-less answer with that host only (for {@code smtp:[host]}). */
+    public CompletionStage<MxResult> hostAddresses(String host) {
+        Name name;
+        try {
+            name = Name.fromString(host.endsWith(".") ? host : host + ".");
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(host));
+        }
+        if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":")) {
+            try {
+                // an address literal: getByName parses it without asking any resolver
+                InetAddress literal = InetAddress.getByName(host);
+                return CompletableFuture.completedFuture(new MxResult.Hosts(List.of(new MxHost(host, 0, List.of(literal))), true));
+            } catch (java.net.UnknownHostException e) {
+                return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(host));
+            }
+        }
+        return implicitMx(host, name);
+    }
+
     private CompletionStage<MxResult> fromMxRecords(String domain, LookupResult result) {
         List<MXRecord> mxs = result.getRecords().stream()
             .filter(MXRecord.class::isInstance).map(MXRecord.class::cast).toList();

@@ -75,6 +75,28 @@ public final class LoopbackDnsServer implements AutoCloseable {
         throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
     }
 
+    /**
+     * Starts on port 53 of a free 127.0.53.x address, for configurations that cannot name a port (James's
+     * dnsservice.xml takes bare IP addresses). Needs the right to bind port 53 (root, as in CI).
+     */
+    public static LoopbackDnsServer startOnPort53() throws IOException {
+        for (int host = 1; host < 255; host++) {
+            InetAddress address = InetAddress.getByName("127.0.53." + host);
+            DatagramSocket udp;
+            try {
+                udp = new DatagramSocket(new InetSocketAddress(address, 53));
+            } catch (IOException taken) {
+                continue;
+            }
+            try {
+                return new LoopbackDnsServer(udp, new ServerSocket(53, 50, address));
+            } catch (IOException taken) {
+                udp.close();
+            }
+        }
+        throw new IOException("no 127.0.53.x address with port 53 free (binding port 53 needs root)");
+    }
+
     public InetSocketAddress address() {
         return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
     }

@@ -17,6 +17,17 @@ final class InJvmPostern implements AutoCloseable {
         this.ports = ports;
     }
 
+    /** A copy of the shipped conf, for tests that change one file. */
+    static Path copyOfShippedConf(Path target) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(target);
+        try (var shipped = java.nio.file.Files.list(SHIPPED_CONF)) {
+            for (Path file : shipped.toList()) {
+                java.nio.file.Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        return target;
+    }
+
     static InJvmPostern start(Path data) throws Exception {
         return start(SHIPPED_CONF, data);
     }
@@ -35,6 +46,10 @@ final class InJvmPostern implements AutoCloseable {
 
     Ports ports() {
         return ports;
+    }
+
+    <T extends org.apache.james.utils.GuiceProbe> T probe(Class<T> type) {
+        return server.getProbe(type);
     }
 
     DataProbeImpl data() {

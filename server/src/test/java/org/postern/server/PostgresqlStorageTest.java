@@ -51,12 +51,7 @@ class PostgresqlStorageTest {
             sql.execute("CREATE DATABASE " + database);
         }
         String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
-        Path conf = Files.createDirectories(work.resolve("conf"));
-        try (var shipped = Files.list(InJvmPostern.SHIPPED_CONF)) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, conf.resolve(file.getFileName()));
-            }
-        }
+        Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
         Files.writeString(conf.resolve("james-database.properties"), String.join("\n",
             "database.driverClassName=org.postgresql.Driver",
             "database.url=" + url,

@@ -1,0 +1,59 @@
+package org.postern.routing;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.dns.DnsSettings;
+import org.postern.dns.MxLookup;
+
+/**
+ * The shared routing machinery of one James server: one DNS lookup (with its cache) built from dnsservice.xml,
+ * and one live transport table per file, whatever number of mailets and matchers use them.
+ */
+@Singleton
+public class RoutingServices {
+    private final ConfigurationProvider configuration;
+    private final FileSystem fileSystem;
+    private final Map<String, NextHopResolver> resolvers = new HashMap<>();
+    private MxLookup mx;
+
+    @Inject
+    public RoutingServices(ConfigurationProvider configuration, FileSystem fileSystem) {
+        this.configuration = configuration;
+        this.fileSystem = fileSystem;
+    }
+
+    public synchronized NextHopResolver resolver(String transportTableUrl) throws IOException, ConfigurationException {
+        NextHopResolver resolver = resolvers.get(transportTableUrl);
+        if (resolver == null) {
+            resolver = new NextHopResolver(TransportTableFile.load(path(transportTableUrl), Clock.systemUTC()), mx());
+            resolvers.put(transportTableUrl, resolver);
+        }
+        return resolver;
+    }
+
+    private MxLookup mx() throws ConfigurationException {
+        if (mx == null) {
+            mx = new MxLookup(DnsSettings.from(configuration.getConfiguration("dnsservice")).resolver());
+        }
+        return mx;
+    }
+
+    private Path path(String url) throws IOException {
+        try {
+            return fileSystem.getFile(url).toPath();
+        } catch (FileNotFoundException e) {
+            throw new IOException(url + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.utils.MailRepositoryProbeImpl;
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.routing.RoutingAttributes;
+import org.postern.testing.LoopbackDnsServer;
+
+/**
+ * A message accepted over SMTP is routed per recipient (transport.xml, then MX records from a real DNS server on
+ * loopback, configured in dnsservice.xml), split by next hop, and its recorded route is checked.
+ */
+class RoutingTest {
+    static final MailRepositoryUrl RELAY_PENDING = MailRepositoryUrl.from("jpa://var/mail/relay-pending/");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void recipientsShouldBeSplitByNextHopWithTheirRouteRecorded() throws Exception {
+        try (LoopbackDnsServer dns = LoopbackDnsServer.startOnPort53()) {
+            dns.mx("dest.test", 20, "mx2.dest.test", 300).mx("dest.test", 10, "mx1.dest.test", 300)
+                .a("mx1.dest.test", "127.0.0.21", 300).a("mx2.dest.test", "127.0.0.22", 300);
+            Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
+            Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
+                + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+            Files.writeString(conf.resolve("transport.xml"),
+                "<transport><route domain='corp.test' action='smtp:[127.0.0.30]:2525'/></transport>");
+
+            try (InJvmPostern postern = InJvmPostern.start(conf, work.resolve("data"))) {
+                try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+                    smtp.ehlo();
+                    String reply = smtp.sendMail("sender@example.test", List.of("a@dest.test", "b@corp.test", "c@dest.test"),
+                        "Subject: routed\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(reply).startsWith("250 2.6.0");
+                }
+                MailRepositoryProbeImpl repositories = postern.probe(MailRepositoryProbeImpl.class);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> repositories.getRepositoryMailCount(RELAY_PENDING) == 2);
+
+                Map<String, Mail> byNextHop = new HashMap<>();
+                for (MailKey key : repositories.listMailKeys(RELAY_PENDING)) {
+                    Mail mail = repositories.getMail(RELAY_PENDING, key);
+                    byNextHop.put(attribute(mail, RoutingAttributes.NEXT_HOP), mail);
+                }
+
+                assertThat(byNextHop).containsOnlyKeys("mx:dest.test", "smtp:[127.0.0.30]:2525");
+                Mail viaMx = byNextHop.get("mx:dest.test");
+                assertThat(viaMx.getRecipients()).extracting(Object::toString).containsExactlyInAnyOrder("a@dest.test", "c@dest.test");
+                assertThat(attribute(viaMx, RoutingAttributes.ROUTE))
+                    .isEqualTo("entry (default); hosts mx1.dest.test[127.0.0.21] mx2.dest.test[127.0.0.22] port 25");
+                Mail viaTable = byNextHop.get("smtp:[127.0.0.30]:2525");
+                assertThat(viaTable.getRecipients()).extracting(Object::toString).containsExactly("b@corp.test");
+                assertThat(attribute(viaTable, RoutingAttributes.ROUTE)).startsWith("entry corp.test (transport.xml:1)");
+            }
+        }
+    }
+
+    private static String attribute(Mail mail, org.apache.mailet.AttributeName name) {
+        return mail.getAttribute(name).flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse(null);
+    }
+}
