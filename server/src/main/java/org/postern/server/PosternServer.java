@@ -48,7 +48,8 @@ public final class PosternServer {
         new NoJwtModule(),
         new DataRoutesModules(),
         new MailQueueRoutesModule(),
-        new MailRepositoriesRoutesModule());
+        new MailRepositoriesRoutesModule(),
+        new PosternAdminModule());
 
     static final Module MAIL_PROCESSING = Modules.combine(
         new MailetProcessingModule(),

@@ -15,6 +15,8 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
 import org.apache.mailet.Mail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.routing.RoutingAttributes;
@@ -28,20 +30,55 @@ class RoutingTest {
     static final MailRepositoryUrl RELAY_PENDING = MailRepositoryUrl.from("jpa://var/mail/relay-pending/");
 
     @TempDir
-    Path work;
+    static Path work;
+    static LoopbackDnsServer dns;
+    static InJvmPostern postern;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dns = LoopbackDnsServer.startOnPort53();
+        dns.mx("dest.test", 20, "mx2.dest.test", 300).mx("dest.test", 10, "mx1.dest.test", 300)
+            .a("mx1.dest.test", "127.0.0.21", 300).a("mx2.dest.test", "127.0.0.22", 300)
+            .mx("nullmx.test", 0, ".", 300);
+        Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
+        Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
+            + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+        Files.writeString(conf.resolve("transport.xml"),
+            "<transport><route domain='corp.test' action='smtp:[127.0.0.30]:2525'/></transport>");
+        postern = InJvmPostern.start(conf, work.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() {
+        postern.close();
+        dns.close();
+    }
+
+    @Test
+    void whereWouldThisGoShouldAnswerWithTheEntryTheHostsAndTheirAddresses() throws Exception {
+        String mx = webAdminGet("/postern/nexthop/someone@dest.test");
+        String table = webAdminGet("/postern/nexthop/corp.test");
+        String nullMx = webAdminGet("/postern/nexthop/nullmx.test");
+
+        assertThat(mx).contains("\"nextHop\":\"mx:dest.test\"")
+            .contains("{\"name\":\"mx1.dest.test\"").contains("\"addresses\":[\"127.0.0.21\"]")
+            .containsPattern("mx1\\.dest\\.test.*mx2\\.dest\\.test");
+        assertThat(table).contains("\"pattern\":\"corp.test\"").contains("\"line\":1").contains("\"nextHop\":\"smtp:[127.0.0.30]:2525\"");
+        assertThat(nullMx).contains("\"nextHop\":\"error\"").contains("\"status\":\"5.1.10\"");
+    }
+
+    private static String webAdminGet(String path) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + postern.ports().webAdmin() + path)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
 
     @Test
     void recipientsShouldBeSplitByNextHopWithTheirRouteRecorded() throws Exception {
-        try (LoopbackDnsServer dns = LoopbackDnsServer.startOnPort53()) {
-            dns.mx("dest.test", 20, "mx2.dest.test", 300).mx("dest.test", 10, "mx1.dest.test", 300)
-                .a("mx1.dest.test", "127.0.0.21", 300).a("mx2.dest.test", "127.0.0.22", 300);
-            Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
-            Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-                + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
-            Files.writeString(conf.resolve("transport.xml"),
-                "<transport><route domain='corp.test' action='smtp:[127.0.0.30]:2525'/></transport>");
-
-            try (InJvmPostern postern = InJvmPostern.start(conf, work.resolve("data"))) {
+        {
+            {
                 try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
                     smtp.ehlo();
                     String reply = smtp.sendMail("sender@example.test", List.of("a@dest.test", "b@corp.test", "c@dest.test"),

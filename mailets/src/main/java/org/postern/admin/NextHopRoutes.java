@@ -1,0 +1,96 @@
+package org.postern.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.eclipse.jetty.http.HttpStatus;
+import org.postern.dns.MxHost;
+import org.postern.routing.ResolveNextHop;
+import org.postern.routing.Route;
+import org.postern.routing.RoutingServices;
+
+import spark.Request;
+import spark.Response;
+import spark.Service;
+
+/**
+ * "Where would this go?" ({@code postmap -q} plus {@code dig mx}): {@code GET /postern/nexthop/{address or domain}}
+ * answers with the transport table entry that decides, the next hop, and the MX hosts with their addresses, as
+ * {@link ResolveNextHop} would record them now.
+ *
+ * <p>Loaded by Postern's server; in another James, list it in webadmin.properties:
+ * {@code extensions.routes=org.postern.admin.NextHopRoutes}.</p>
+ */
+public class NextHopRoutes implements Routes {
+    public static final String BASE_PATH = "/postern/nexthop";
+    private static final String DEFAULT_TABLE = "file://conf/transport.xml";
+
+    private final RoutingServices services;
+    private final JsonTransformer json;
+
+    @Inject
+    public NextHopRoutes(RoutingServices services, JsonTransformer json) {
+        this.services = services;
+        this.json = json;
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE_PATH;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.get(BASE_PATH + "/:destination", this::explain, json);
+    }
+
+    private Object explain(Request request, Response response) throws Exception {
+        String destination = request.params("destination").trim();
+        String domain = destination.contains("@") ? destination.substring(destination.lastIndexOf('@') + 1) : destination;
+        if (domain.isEmpty() || !domain.matches("[A-Za-z0-9.-]+")) {
+            throw ErrorResponder.builder()
+                .statusCode(HttpStatus.BAD_REQUEST_400)
+                .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+                .message("'" + destination + "' is neither an address nor a domain")
+                .haltError();
+        }
+        Route route = services.resolver(DEFAULT_TABLE).resolve(domain).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return describe(route);
+    }
+
+    static Map<String, Object> describe(Route route) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("domain", route.domain());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("pattern", route.entry().pattern());
+        entry.put("line", route.entry().line());
+        answer.put("entry", entry);
+        answer.put("nextHop", route.nextHop());
+        if (route.outcome() instanceof Route.Deliver deliver) {
+            answer.put("port", deliver.port());
+            answer.put("hosts", deliver.hosts().stream().map(NextHopRoutes::host).toList());
+        }
+        if (route.outcome() instanceof Route.Failed failed) {
+            answer.put("status", failed.status());
+            answer.put("error", failed.text());
+        }
+        answer.put("summary", route.describe());
+        return answer;
+    }
+
+    private static Map<String, Object> host(MxHost host) {
+        List<String> addresses = host.addresses().stream().map(address -> address.getHostAddress()).toList();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("name", host.name());
+        answer.put("preference", host.preference());
+        answer.put("addresses", addresses);
+        return answer;
+    }
+}
