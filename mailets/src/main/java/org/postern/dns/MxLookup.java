@@ -3,14 +3,21 @@ package org.postern.dns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 import org.xbill.DNS.AAAARecord;
@@ -32,50 +39,60 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * Finds the mail exchangers of a domain as RFC 5321 section 5.1 prescribes.
  *
  * <p>Policy: MX records are tried lowest preference first, in random order among equal preferences (load
- * spreading). A domain without MX records but with an address is its own implicit MX. A single MX of "." is a
- * null MX (RFC 7505): the domain takes no mail. NXDOMAIN, or neither MX nor address, is permanent (5.1.2). A
- * server failure or a timeout is temporary (4.4.3): the caller retries later and never bounces for it. CNAMEs are
- * followed; answers are cached for their TTL; a truncated UDP answer is asked again over TCP (dnsjava's
+ * spreading, drawn again for every lookup). A domain without MX records but with an address is its own implicit
+ * MX. A single MX of "." is a null MX (RFC 7505): the domain takes no mail. NXDOMAIN, or neither MX nor address,
+ * is permanent (5.1.2). A server failure or a timeout is temporary (4.4.3): the caller retries later and never
+ * bounces for it. CNAMEs are followed; a truncated UDP answer is asked again over TCP (dnsjava's
  * {@code SimpleResolver} does that). An MX host whose addresses cannot be found is left out; if none is left and
  * one of them failed temporarily, the whole answer is temporary.</p>
+ *
+ * <p>Caching: a complete answer (hosts and addresses, or a null MX) is kept until the smallest TTL among the
+ * records it was built from runs out, so that a warm lookup costs a map read; everything else goes through
+ * dnsjava's own TTL cache.</p>
  */
 public class MxLookup {
+    static final long MAX_CACHE_SECONDS = 86_400;
+    static final int MAX_CACHED_DOMAINS = 100_000;
+
     private final LookupSession session;
     private final Random random;
+    private final LongSupplier nanoClock;
+    private final Map<String, Cached> answers = new ConcurrentHashMap<>();
 
     public MxLookup(Resolver resolver) {
-        this(resolver, new Random());
+        this(resolver, new Random(), System::nanoTime);
     }
 
-    MxLookup(Resolver resolver, Random random) {
+    MxLookup(Resolver resolver, Random random, LongSupplier nanoClock) {
         this.session = LookupSession.builder()
             .resolver(resolver)
             .clearSearchPath()
             .cache(new Cache(DClass.IN))
             .build();
         this.random = random;
+        this.nanoClock = nanoClock;
     }
 
     public CompletionStage<MxResult> lookup(String domain) {
         Name name;
         try {
-            name = Name.fromString(domain.endsWith(".") ? domain : domain + ".");
+            name = absolute(domain);
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(domain));
         }
+        String key = name.toString().toLowerCase(Locale.ROOT);
+        Cached cached = answers.get(key);
+        if (cached != null && nanoClock.getAsLong() - cached.expiresAtNanos < 0) {
+            return CompletableFuture.completedFuture(reshuffled(cached.result));
+        }
         return session.lookupAsync(name, Type.MX)
             .thenCompose(result -> hasMx(result) ? fromMxRecords(domain, result) : implicitMx(domain, name))
-            .exceptionallyCompose(failure -> fromMxFailure(domain, name, unwrap(failure)));
+            .exceptionallyCompose(failure -> fromMxFailure(domain, name, unwrap(failure)))
+            .thenApply(answer -> remember(key, answer));
     }
 
     /** The addresses of one named host, as an MX-less answer with that host only (for {@code smtp:[host]}). */
     public CompletionStage<MxResult> hostAddresses(String host) {
-        Name name;
-        try {
-            name = Name.fromString(host.endsWith(".") ? host : host + ".");
-        } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(host));
-        }
         if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":")) {
             try {
                 // an address literal: getByName parses it without asking any resolver
@@ -85,42 +102,66 @@ public class MxLookup {
                 return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(host));
             }
         }
-        return implicitMx(host, name);
+        try {
+            return implicitMx(host, absolute(host)).thenApply(Timed::result);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(host));
+        }
     }
 
-    private CompletionStage<MxResult> fromMxRecords(String domain, LookupResult result) {
+    private MxResult remember(String key, Timed answer) {
+        boolean complete = answer.result instanceof MxResult.Hosts || answer.result instanceof MxResult.NullMx;
+        if (complete && answer.ttlSeconds > 0) {
+            if (answers.size() >= MAX_CACHED_DOMAINS) {
+                answers.clear(); // crude bound; dnsjava's cache still answers the next lookups
+            }
+            long ttl = Math.min(answer.ttlSeconds, MAX_CACHE_SECONDS);
+            answers.put(key, new Cached(answer.result, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttl)));
+        }
+        return answer.result;
+    }
+
+    private CompletionStage<Timed> fromMxRecords(String domain, LookupResult result) {
         List<MXRecord> mxs = result.getRecords().stream()
             .filter(MXRecord.class::isInstance).map(MXRecord.class::cast).toList();
+        long mxTtl = minTtl(result.getRecords());
         if (mxs.size() == 1 && mxs.get(0).getTarget().equals(Name.root)) {
-            return CompletableFuture.completedFuture(new MxResult.NullMx(domain));
+            return CompletableFuture.completedFuture(new Timed(new MxResult.NullMx(domain), mxTtl));
         }
-        List<MXRecord> ordered = orderByPreference(mxs);
-        List<CompletableFuture<HostAddresses>> hosts = ordered.stream()
-            .map(mx -> addresses(mx.getTarget()).toCompletableFuture()
-                .thenApply(found -> new HostAddresses(new MxHost(withoutDot(mx.getTarget()), mx.getPriority(), found.addresses), found.temporaryFailure)))
+        List<CompletableFuture<Found>> lookups = mxs.stream()
+            .map(mx -> addresses(mx.getTarget()).toCompletableFuture())
             .toList();
-        return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new))
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
             .thenApply(done -> {
-                List<HostAddresses> all = hosts.stream().map(CompletableFuture::join).toList();
-                List<MxHost> usable = all.stream().map(HostAddresses::host).filter(host -> !host.addresses().isEmpty()).toList();
+                List<MxHost> usable = new ArrayList<>();
+                boolean temporaryFailure = false;
+                long ttl = mxTtl;
+                for (int i = 0; i < mxs.size(); i++) {
+                    Found found = lookups.get(i).join();
+                    temporaryFailure |= found.temporaryFailure;
+                    if (!found.addresses.isEmpty()) {
+                        usable.add(new MxHost(withoutDot(mxs.get(i).getTarget()), mxs.get(i).getPriority(), found.addresses));
+                        ttl = Math.min(ttl, found.ttlSeconds);
+                    }
+                }
                 if (!usable.isEmpty()) {
-                    return new MxResult.Hosts(usable, false);
+                    return new Timed(reshuffled(new MxResult.Hosts(usable, false)), temporaryFailure ? 0 : ttl);
                 }
-                if (all.stream().anyMatch(HostAddresses::temporaryFailure)) {
-                    return new MxResult.TryAgain(domain, "no address found for any MX host yet");
+                if (temporaryFailure) {
+                    return new Timed(new MxResult.TryAgain(domain, "no address found for any MX host yet"), 0);
                 }
-                return new MxResult.NoSuchDomain(domain);
+                return new Timed(new MxResult.NoSuchDomain(domain), 0);
             });
     }
 
-    private CompletionStage<MxResult> fromMxFailure(String domain, Name name, Throwable failure) {
+    private CompletionStage<Timed> fromMxFailure(String domain, Name name, Throwable failure) {
         if (failure instanceof NoSuchDomainException) {
-            return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(domain));
+            return CompletableFuture.completedFuture(new Timed(new MxResult.NoSuchDomain(domain), 0));
         }
         if (failure instanceof NoSuchRRSetException) {
             return implicitMx(domain, name);
         }
-        return CompletableFuture.completedFuture(new MxResult.TryAgain(domain, describe(failure)));
+        return CompletableFuture.completedFuture(new Timed(new MxResult.TryAgain(domain, describe(failure)), 0));
     }
 
     private static boolean hasMx(LookupResult result) {
@@ -128,14 +169,14 @@ public class MxLookup {
     }
 
     /** RFC 5321 5.1: no MX records, so the domain's own addresses are its mail exchanger. */
-    private CompletionStage<MxResult> implicitMx(String domain, Name name) {
+    private CompletionStage<Timed> implicitMx(String domain, Name name) {
         return addresses(name).thenApply(found -> {
             if (!found.addresses.isEmpty()) {
-                return new MxResult.Hosts(List.of(new MxHost(withoutDot(name), 0, found.addresses)), true);
+                return new Timed(new MxResult.Hosts(List.of(new MxHost(withoutDot(name), 0, found.addresses)), true), found.ttlSeconds);
             }
             return found.temporaryFailure
-                ? new MxResult.TryAgain(domain, "no MX, and the address lookup failed")
-                : new MxResult.NoSuchDomain(domain);
+                ? new Timed(new MxResult.TryAgain(domain, "no MX, and the address lookup failed"), 0)
+                : new Timed(new MxResult.NoSuchDomain(domain), 0);
         });
     }
 
@@ -146,32 +187,41 @@ public class MxLookup {
         return v4.thenCombine(v6, (a, aaaa) -> {
             List<InetAddress> all = new ArrayList<>(a.addresses);
             all.addAll(aaaa.addresses);
-            return new Found(all, a.temporaryFailure || aaaa.temporaryFailure);
+            long ttl = Math.min(a.addresses.isEmpty() ? Long.MAX_VALUE : a.ttlSeconds, aaaa.addresses.isEmpty() ? Long.MAX_VALUE : aaaa.ttlSeconds);
+            return new Found(all, a.temporaryFailure || aaaa.temporaryFailure, ttl);
         });
     }
 
     private CompletionStage<Found> addressesOfType(Name host, int type) {
         return session.lookupAsync(host, type)
             .thenApply(result -> new Found(result.getRecords().stream()
-                .map(MxLookup::address).filter(java.util.Objects::nonNull).toList(), false))
+                .map(MxLookup::address).filter(Objects::nonNull).toList(), false, minTtl(result.getRecords())))
             .exceptionally(failure -> {
                 Throwable cause = unwrap(failure);
                 boolean permanent = cause instanceof NoSuchDomainException || cause instanceof NoSuchRRSetException;
-                return new Found(List.of(), !permanent);
+                return new Found(List.of(), !permanent, 0);
             });
     }
 
-    private List<MXRecord> orderByPreference(List<MXRecord> mxs) {
-        Map<Integer, List<MXRecord>> byPreference = mxs.stream()
-            .collect(Collectors.groupingBy(MXRecord::getPriority, java.util.TreeMap::new, Collectors.toList()));
-        List<MXRecord> ordered = new ArrayList<>();
-        byPreference.values().forEach(equal -> {
-            List<MXRecord> shuffled = new ArrayList<>(equal);
-            shuffled.sort(Comparator.comparing(mx -> mx.getTarget().toString()));
-            java.util.Collections.shuffle(shuffled, random);
+    /** Lowest preference first; equal preferences in a fresh random order. */
+    private MxResult reshuffled(MxResult result) {
+        if (!(result instanceof MxResult.Hosts hosts) || hosts.hosts().size() < 2) {
+            return result;
+        }
+        Map<Integer, List<MxHost>> byPreference = hosts.hosts().stream()
+            .collect(Collectors.groupingBy(MxHost::preference, TreeMap::new, Collectors.toList()));
+        List<MxHost> ordered = new ArrayList<>();
+        for (List<MxHost> equal : byPreference.values()) {
+            List<MxHost> shuffled = new ArrayList<>(equal);
+            shuffled.sort(Comparator.comparing(MxHost::name));
+            Collections.shuffle(shuffled, random);
             ordered.addAll(shuffled);
-        });
-        return ordered;
+        }
+        return new MxResult.Hosts(ordered, hosts.implicit());
+    }
+
+    private static long minTtl(List<Record> records) {
+        return records.stream().mapToLong(Record::getTTL).min().orElse(0);
     }
 
     private static InetAddress address(Record record) {
@@ -182,6 +232,10 @@ public class MxLookup {
             return aaaa.getAddress();
         }
         return null;
+    }
+
+    private static Name absolute(String domain) throws TextParseException {
+        return Name.fromString(domain.endsWith(".") ? domain : domain + ".");
     }
 
     private static String withoutDot(Name name) {
@@ -207,9 +261,12 @@ public class MxLookup {
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
-    private record Found(List<InetAddress> addresses, boolean temporaryFailure) {
+    private record Found(List<InetAddress> addresses, boolean temporaryFailure, long ttlSeconds) {
     }
 
-    private record HostAddresses(MxHost host, boolean temporaryFailure) {
+    private record Timed(MxResult result, long ttlSeconds) {
+    }
+
+    private record Cached(MxResult result, long expiresAtNanos) {
     }
 }
