@@ -39,14 +39,17 @@ class RoutingTest {
         dns = LoopbackDnsServer.startOnPort53();
         dns.mx("dest.test", 20, "mx2.dest.test", 300).mx("dest.test", 10, "mx1.dest.test", 300)
             .a("mx1.dest.test", "127.0.0.21", 300).a("mx2.dest.test", "127.0.0.22", 300)
-            .mx("nullmx.test", 0, ".", 300);
+            .mx("nullmx.test", 0, ".", 300)
+            .servfail("flaky.test");
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
         Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
             + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
         Files.writeString(conf.resolve("transport.xml"),
             "<transport><route domain='corp.test' action='smtp:[127.0.0.30]:2525'/></transport>");
-        postern = InJvmPostern.start(conf, work.resolve("data"));
+        postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw");
     }
+
+    static final String SENDER = "sender@example.test";
 
     @AfterAll
     static void stop() {
@@ -65,6 +68,53 @@ class RoutingTest {
             .containsPattern("mx1\\.dest\\.test.*mx2\\.dest\\.test");
         assertThat(table).contains("\"pattern\":\"corp.test\"").contains("\"line\":1").contains("\"nextHop\":\"smtp:[127.0.0.30]:2525\"");
         assertThat(nullMx).contains("\"nextHop\":\"error\"").contains("\"status\":\"5.1.10\"");
+    }
+
+    @Test
+    void aPermanentRoutingErrorShouldBounceToTheSenderWithItsStatus() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            smtp.ehlo();
+            assertThat(smtp.sendMail(SENDER, List.of("nobody@nullmx.test"),
+                "Subject: to a null MX\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII))).startsWith("250 2.6.0");
+        }
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, postern.ports().pop3(), SENDER, "pw")) {
+                return pop3.count() >= 1;
+            }
+        });
+        try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, postern.ports().pop3(), SENDER, "pw")) {
+            String bounce = new String(pop3.message("RETR 1"), StandardCharsets.US_ASCII);
+            assertThat(bounce).contains("nobody@nullmx.test").contains("5.1.10").containsIgnoringCase("multipart/report");
+        }
+    }
+
+    @Test
+    void aTemporaryRoutingErrorShouldWaitInTheSpoolForALaterTry() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            smtp.ehlo();
+            assertThat(smtp.sendMail(SENDER, List.of("someone@flaky.test"),
+                "Subject: to a failing DNS\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII))).startsWith("250 2.6.0");
+        }
+
+        // deferred: back in the spool with a next-delivery date in the future (an unprocessed mail shows 1969-12-31)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            String spool = webAdminGet("/mailQueues/spool/mails");
+            return spool.contains("someone@flaky.test") && !spool.contains("1969-12-31");
+        });
+        assertThat(postern.probe(MailRepositoryProbeImpl.class).listMailKeys(RELAY_PENDING).stream()
+            .map(key -> mailOrNull(key)).filter(java.util.Objects::nonNull)
+            .flatMap(mail -> mail.getRecipients().stream()).map(Object::toString))
+            .doesNotContain("someone@flaky.test");
+        assertThat(dns.queries("flaky.test", org.xbill.DNS.Type.MX, LoopbackDnsServer.Transport.UDP)).isGreaterThanOrEqualTo(1);
+    }
+
+    private static Mail mailOrNull(MailKey key) {
+        try {
+            return postern.probe(MailRepositoryProbeImpl.class).getMail(RELAY_PENDING, key);
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String webAdminGet(String path) throws Exception {
