@@ -62,7 +62,23 @@ public class NextHopRoutes implements Routes {
                 .haltError();
         }
         Route route = services.resolver(DEFAULT_TABLE).resolve(domain).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        return describe(route);
+        Map<String, Object> answer = describe(route);
+        java.util.Optional<String> dnsName = dnsName(route);
+        if (dnsName.isPresent()) {
+            services.mxTtl(dnsName.get()).ifPresent(ttl -> answer.put("ttlSeconds", ttl));
+        }
+        return answer;
+    }
+
+    /** The name whose MX records decided the route, if DNS decided it. */
+    private static java.util.Optional<String> dnsName(Route route) {
+        if (route.entry().nextHop() instanceof org.postern.routing.NextHop.Mx) {
+            return java.util.Optional.of(route.domain());
+        }
+        if (route.entry().nextHop() instanceof org.postern.routing.NextHop.Relay relay && relay.lookupMx()) {
+            return java.util.Optional.of(relay.host());
+        }
+        return java.util.Optional.empty();
     }
 
     static Map<String, Object> describe(Route route) {

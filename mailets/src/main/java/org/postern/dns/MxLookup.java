@@ -91,6 +91,13 @@ public class MxLookup {
             .thenApply(answer -> remember(key, answer));
     }
 
+    /** Seconds left before the cached answer for this domain is asked again, if one is cached. */
+    public java.util.OptionalLong cachedTtlSeconds(String domain) {
+        Cached cached = answers.get((domain.endsWith(".") ? domain : domain + ".").toLowerCase(Locale.ROOT));
+        long left = cached == null ? -1 : cached.expiresAtNanos - nanoClock.getAsLong();
+        return left > 0 ? java.util.OptionalLong.of(TimeUnit.NANOSECONDS.toSeconds(left)) : java.util.OptionalLong.empty();
+    }
+
     /** The addresses of one named host, as an MX-less answer with that host only (for {@code smtp:[host]}). */
     public CompletionStage<MxResult> hostAddresses(String host) {
         if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":")) {

@@ -42,7 +42,12 @@ public class RoutingServices {
         return resolver;
     }
 
-    private MxLookup mx() throws ConfigurationException {
+    /** Seconds until the cached DNS answer for this name expires, if one is cached. */
+    public java.util.OptionalLong mxTtl(String name) throws ConfigurationException {
+        return mx().cachedTtlSeconds(name);
+    }
+
+    private synchronized MxLookup mx() throws ConfigurationException {
         if (mx == null) {
             mx = new MxLookup(DnsSettings.from(configuration.getConfiguration("dnsservice")).resolver());
         }

@@ -65,7 +65,8 @@ class RoutingTest {
 
         assertThat(mx).contains("\"nextHop\":\"mx:dest.test\"")
             .contains("{\"name\":\"mx1.dest.test\"").contains("\"addresses\":[\"127.0.0.21\"]")
-            .containsPattern("mx1\\.dest\\.test.*mx2\\.dest\\.test");
+            .containsPattern("mx1\\.dest\\.test.*mx2\\.dest\\.test")
+            .containsPattern("\"ttlSeconds\":(2[0-9][0-9]|300)[,}]");
         assertThat(table).contains("\"pattern\":\"corp.test\"").contains("\"line\":1").contains("\"nextHop\":\"smtp:[127.0.0.30]:2525\"");
         assertThat(nullMx).contains("\"nextHop\":\"error\"").contains("\"status\":\"5.1.10\"");
     }
