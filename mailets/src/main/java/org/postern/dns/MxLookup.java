@@ -58,6 +58,8 @@ public class MxLookup {
     private final Random random;
     private final LongSupplier nanoClock;
     private final Map<String, Cached> answers = new ConcurrentHashMap<>();
+    /** Addresses of MX hosts by name until their TTL runs out: many domains share their MX hosts. */
+    private final Map<Name, CachedAddresses> hostAddresses = new ConcurrentHashMap<>();
 
     public MxLookup(Resolver resolver) {
         this(resolver, new Random(), System::nanoTime);
@@ -189,6 +191,24 @@ public class MxLookup {
 
     /** A then AAAA of one host; a missing record type is no failure, a server failure is a temporary one. */
     private CompletionStage<Found> addresses(Name host) {
+        CachedAddresses cached = hostAddresses.get(host);
+        long now = nanoClock.getAsLong();
+        if (cached != null && now - cached.expiresAtNanos < 0) {
+            return CompletableFuture.completedFuture(cached.found);
+        }
+        return lookUpAddresses(host).thenApply(found -> {
+            if (!found.temporaryFailure && !found.addresses.isEmpty() && found.ttlSeconds > 0) {
+                if (hostAddresses.size() >= MAX_CACHED_DOMAINS) {
+                    hostAddresses.clear();
+                }
+                long ttl = Math.min(found.ttlSeconds, MAX_CACHE_SECONDS);
+                hostAddresses.put(host, new CachedAddresses(found, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttl)));
+            }
+            return found;
+        });
+    }
+
+    private CompletionStage<Found> lookUpAddresses(Name host) {
         CompletableFuture<Found> v4 = addressesOfType(host, Type.A).toCompletableFuture();
         CompletableFuture<Found> v6 = addressesOfType(host, Type.AAAA).toCompletableFuture();
         return v4.thenCombine(v6, (a, aaaa) -> {
@@ -275,5 +295,8 @@ public class MxLookup {
     }
 
     private record Cached(MxResult result, long expiresAtNanos) {
+    }
+
+    private record CachedAddresses(Found found, long expiresAtNanos) {
     }
 }

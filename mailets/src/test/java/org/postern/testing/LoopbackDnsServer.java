@@ -40,6 +40,9 @@ import org.xbill.DNS.Type;
 public final class LoopbackDnsServer implements AutoCloseable {
     public enum Transport { UDP, TCP }
 
+    private static final Record NEGATIVE_SOA = new org.xbill.DNS.SOARecord(name("test"), DClass.IN, 60,
+        name("ns.test"), name("hostmaster.test"), 1, 3600, 600, 86400, 60);
+
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
@@ -187,6 +190,10 @@ public final class LoopbackDnsServer implements AutoCloseable {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
         } else {
             answers.forEach(record -> response.addRecord(record, Section.ANSWER));
+        }
+        if (answers == null || answers.isEmpty()) {
+            // as a real authoritative server does: the SOA makes the negative answer cacheable (RFC 2308)
+            response.addRecord(NEGATIVE_SOA, Section.AUTHORITY);
         }
         return response.toWire();
     }
