@@ -23,7 +23,15 @@ class LineDialogue implements Closeable {
     private OutputStream out;
 
     LineDialogue(String host, int port) throws IOException {
+        this(host, port, null);
+    }
+
+    /** From a chosen local address: 127.0.0.x other than 127.0.0.1 stands for an untrusted remote host. */
+    LineDialogue(String host, int port, String localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress(host, port), 5_000);
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();

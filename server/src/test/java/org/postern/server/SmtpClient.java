@@ -13,9 +13,13 @@ class SmtpClient implements AutoCloseable {
     private final int port;
 
     SmtpClient(String host, int port) throws IOException {
+        this(host, port, null);
+    }
+
+    SmtpClient(String host, int port, String localAddress) throws IOException {
         this.host = host;
         this.port = port;
-        this.dialogue = new LineDialogue(host, port);
+        this.dialogue = new LineDialogue(host, port, localAddress);
         expect("220");
     }
 
