@@ -54,6 +54,40 @@ class OpenRelayTest {
     }
 
     @Test
+    void aForeignRecipientShouldGetRelayAccessDenied() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp(), UNTRUSTED)) {
+            smtp.ehlo();
+            smtp.sendExpect("MAIL FROM:<someone@sender.test>", "250");
+
+            smtp.sendExpect("RCPT TO:<victim@elsewhere.test>", "554 5.7.1 Relay access denied");
+        }
+    }
+
+    @Test
+    void aTrustedClientMayRelay() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp(), "127.0.0.1")) {
+            smtp.ehlo();
+            smtp.sendExpect("MAIL FROM:<someone@sender.test>", "250");
+
+            smtp.sendExpect("RCPT TO:<victim@elsewhere.test>", "250");
+        }
+    }
+
+    @Test
+    void anAuthenticatedClientMayRelay() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().submission(), UNTRUSTED)) {
+            smtp.ehlo();
+            smtp.startTls();
+            smtp.ehlo();
+            smtp.sendExpect("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
+                ("\0" + USER + "\0pw").getBytes(java.nio.charset.StandardCharsets.UTF_8)), "235");
+            smtp.sendExpect("MAIL FROM:<" + USER + ">", "250");
+
+            smtp.sendExpect("RCPT TO:<friend@elsewhere.test>", "250");
+        }
+    }
+
+    @Test
     void aLocalSenderAddressFromAnUnauthenticatedClientShouldRequireAuthentication() throws Exception {
         try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp(), UNTRUSTED)) {
             smtp.ehlo();
