@@ -23,6 +23,8 @@ class OpenRelayTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "<victim@elsewhere.test>",
+        "<postmaster@elsewhere.test>",
+        "<abuse@elsewhere.test>",
         "<victim@elsewhere.test.>",
         "<victim@ELSEWHERE.test>",
         "<victim%elsewhere.test@example.test>",
@@ -104,6 +106,20 @@ class OpenRelayTest {
 
             smtp.sendExpect("RCPT TO:<" + USER + ">", "250");
             smtp.sendExpect("RCPT TO:<VICTIM@Example.Test>", "250");
+            smtp.sendExpect("RCPT TO:<postmaster@example.test>", "250");
+        }
+    }
+
+    @Test
+    void theHundredAndFirstRecipientShouldBeDeferredWith452() throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, SERVER.ports().smtp(), UNTRUSTED)) {
+            smtp.ehlo();
+            smtp.sendExpect("MAIL FROM:<someone@sender.test>", "250");
+            for (int i = 0; i < 100; i++) {
+                smtp.sendExpect("RCPT TO:<" + USER + ">", "250");
+            }
+
+            smtp.sendExpect("RCPT TO:<" + USER + ">", "452 4.5.3");
         }
     }
 }
