@@ -7,7 +7,9 @@
 #   3. POP3 RETR of 5,000 messages: sequential (poplib) and pipelined (window 32)
 #   4. resident memory of the server after the run
 # Run by hand (never in CI), as root, on an otherwise idle machine. Only 127.0.0.0/8 is used.
+#   5. Dovecot's POP3 on a Maildir of the same size, in the same run (WITH_DOVECOT=0 to skip; needs dovecot-pop3d)
 # Knobs: MSGS (20000) SESSIONS (20) SIZE (2048) POP3_N (5000) ADDR (127.0.0.40) BENCH_ANCHORS (../shared/bench-anchors)
+#        EXTRA_DB_PROPS (extra james-database.properties lines, for OpenJPA experiments)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ANCHORS=${BENCH_ANCHORS:-$ROOT/../shared/bench-anchors}
@@ -18,6 +20,7 @@ POP3_N=${POP3_N:-5000}
 ADDR=${ADDR:-127.0.0.40}
 SMTP_PORT=25 POP3_PORT=110 WEBADMIN_PORT=8000
 RUN=$(mktemp -d /tmp/postern-bench.XXXXXX)
+chmod 755 "$RUN"   # the Dovecot anchor runs as nobody and must reach its folder below
 USER_A=inbox@bench.test USER_B=pop@bench.test PASSWORD=bench
 
 command -v smtp-source >/dev/null || { echo "needs smtp-source: apt-get install postfix" >&2; exit 1; }
@@ -40,7 +43,7 @@ sed -i 's/level="INFO"/level="WARN"/' "$RUN/conf/logback.xml"
 start_ns=$(date +%s%N)
 POSTERN_JAVA_OPTS="${POSTERN_JAVA_OPTS:--Xmx2g}" "$ROOT/bin/postern" start --conf "$RUN/conf" --data "$RUN/data" > "$RUN/postern.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; say "logs and data: $RUN"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; say "logs and data: $RUN"; true' EXIT
 up() { (exec 3<>"/dev/tcp/$ADDR/$1") 2>/dev/null; }
 for _ in $(seq 1200); do
   up $SMTP_PORT && up $POP3_PORT && up $WEBADMIN_PORT && break
@@ -102,3 +105,15 @@ run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "$USER_B" --pass
 
 # 4. memory
 say "resident memory after the run: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$JPID/status)"
+
+# 5. the yardstick in the same run: Dovecot serving a Maildir of the same size (needs dovecot-pop3d)
+if [ "${WITH_DOVECOT:-1}" = 1 ] && command -v dovecot >/dev/null; then
+  kill $PID 2>/dev/null; wait $PID 2>/dev/null || true
+  export BENCH_RUN="$RUN/anchors"
+  ( cd "$ANCHORS" && ./dovecot-pop3.sh start >&2 && ./dovecot-pop3.sh fill "$POP3_N" "$SIZE" >&2 )
+  # shellcheck source=/dev/null
+  source "$ANCHORS/env.sh"
+  run python3 "$ANCHORS/pop3_retr.py" "$DOVECOT_ADDR" "$DOVECOT_PORT" --user "$POP3_USER" --password "$POP3_PASS" --mode poplib --label dovecot/poplib || true
+  run python3 "$ANCHORS/pop3_retr.py" "$DOVECOT_ADDR" "$DOVECOT_PORT" --user "$POP3_USER" --password "$POP3_PASS" --mode raw --window 32 --label dovecot/pipelined || true
+  ( cd "$ANCHORS" && ./dovecot-pop3.sh stop >&2 )
+fi
