@@ -22,7 +22,7 @@ import spark.Service;
 
 /**
  * "Where would this go?" ({@code postmap -q} plus {@code dig mx}): {@code GET /postern/nexthop/{address or domain}}
- * answers with the transport table entry that decides, the next hop, and the MX hosts with their addresses, as
+ * answers, for the default {@code transport.xml}, with the table entry that decides, the next hop, and the MX hosts with their addresses, as
  * {@link ResolveNextHop} would record them now.
  *
  * <p>Loaded by Postern's server; in another James, list it in webadmin.properties:
@@ -30,7 +30,6 @@ import spark.Service;
  */
 public class NextHopRoutes implements Routes {
     public static final String BASE_PATH = "/postern/nexthop";
-    private static final String DEFAULT_TABLE = "file://conf/transport.xml";
 
     private final RoutingServices services;
     private final JsonTransformer json;
@@ -61,7 +60,7 @@ public class NextHopRoutes implements Routes {
                 .message("'" + destination + "' is neither an address nor a domain")
                 .haltError();
         }
-        Route route = services.resolver(DEFAULT_TABLE).resolve(domain).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        Route route = services.resolver(ResolveNextHop.DEFAULT_TABLE).resolve(domain).toCompletableFuture().get(60, TimeUnit.SECONDS);
         Map<String, Object> answer = describe(route);
         java.util.Optional<String> dnsName = dnsName(route);
         if (dnsName.isPresent()) {

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.postern.config.Durations;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
@@ -78,17 +79,8 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         if (value == null) {
             return DEFAULT_TIMEOUT;
         }
-        String text = value.trim();
-        try {
-            Duration timeout = text.endsWith("ms") ? Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
-                : Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
-            if (!timeout.isZero() && !timeout.isNegative()) {
-                return timeout;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(FILE + ": <timeout> = '" + value + "': must be a positive duration such as 5s or 500ms");
+        return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException(
+            FILE + ": <timeout> = '" + value + "': must be a positive duration such as 5s or 500ms"));
     }
 
     static int parseRetries(String value) {

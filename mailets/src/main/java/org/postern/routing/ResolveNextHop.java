@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public class ResolveNextHop extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ResolveNextHop.class);
-    static final String DEFAULT_TABLE = "file://conf/" + TransportTable.FILE;
+    public static final String DEFAULT_TABLE = "file://conf/" + TransportTable.FILE;
     /** Bounds one resolution whatever the resolver settings; past it the route is a temporary failure. */
     private static final long RESOLUTION_LIMIT_SECONDS = 60;
 

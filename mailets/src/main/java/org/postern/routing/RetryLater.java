@@ -12,6 +12,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.MailetException;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
+import org.postern.config.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,23 +58,9 @@ public class RetryLater extends GenericMailet {
         expiredProcessor = getInitParameter("expiredProcessor", "bounces");
     }
 
-    Duration parseDelay(String value) throws MailetException {
-        String text = value.trim();
-        try {
-            long amount = Long.parseLong(text.substring(0, text.length() - 1));
-            Duration parsed = switch (text.charAt(text.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> null;
-            };
-            if (parsed != null && !parsed.isNegative() && !parsed.isZero()) {
-                return parsed;
-            }
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // reported below
-        }
-        throw new MailetException(getMailetName() + ": 'delay' = '" + value + "': must be a positive duration such as 30s, 5m or 1h");
+    private Duration parseDelay(String value) throws MailetException {
+        return Durations.parse(value).orElseThrow(() -> new MailetException(
+            getMailetName() + ": 'delay' = '" + value + "': must be a positive duration such as 30s, 5m or 1h"));
     }
 
     @Override

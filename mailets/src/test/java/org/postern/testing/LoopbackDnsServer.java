@@ -67,12 +67,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
     public static LoopbackDnsServer start() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         for (int attempt = 0; attempt < 50; attempt++) {
-            DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
-            try {
-                ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 50, loopback);
-                return new LoopbackDnsServer(udp, tcp);
-            } catch (IOException portTakenForTcp) {
-                udp.close();
+            LoopbackDnsServer server = tryBind(loopback, 0);
+            if (server != null) {
+                return server;
             }
         }
         throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
@@ -84,20 +81,28 @@ public final class LoopbackDnsServer implements AutoCloseable {
      */
     public static LoopbackDnsServer startOnPort53() throws IOException {
         for (int host = 1; host < 255; host++) {
-            InetAddress address = InetAddress.getByName("127.0.53." + host);
-            DatagramSocket udp;
-            try {
-                udp = new DatagramSocket(new InetSocketAddress(address, 53));
-            } catch (IOException taken) {
-                continue;
-            }
-            try {
-                return new LoopbackDnsServer(udp, new ServerSocket(53, 50, address));
-            } catch (IOException taken) {
-                udp.close();
+            LoopbackDnsServer server = tryBind(InetAddress.getByName("127.0.53." + host), 53);
+            if (server != null) {
+                return server;
             }
         }
         throw new IOException("no 127.0.53.x address with port 53 free (binding port 53 needs root)");
+    }
+
+    /** UDP and TCP on the same address and port (0: any port), or null when either is taken. */
+    private static LoopbackDnsServer tryBind(InetAddress address, int port) {
+        DatagramSocket udp;
+        try {
+            udp = new DatagramSocket(new InetSocketAddress(address, port));
+        } catch (IOException taken) {
+            return null;
+        }
+        try {
+            return new LoopbackDnsServer(udp, new ServerSocket(udp.getLocalPort(), 50, address));
+        } catch (IOException taken) {
+            udp.close();
+            return null;
+        }
     }
 
     public InetSocketAddress address() {

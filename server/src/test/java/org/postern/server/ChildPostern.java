@@ -36,8 +36,8 @@ final class ChildPostern implements AutoCloseable {
 
     /** Copies the shipped conf into {@code target}, listeners on the given loopback ports. */
     static Path loopbackConf(Path target, Ports ports) throws IOException {
-        Files.createDirectories(target);
-        try (var files = Files.list(InJvmPostern.SHIPPED_CONF)) {
+        InJvmPostern.copyOfShippedConf(target);
+        try (var files = Files.list(target)) {
             for (Path file : files.toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8)
                     .replace("0.0.0.0:25<", "127.0.0.1:" + ports.smtp() + "<")
@@ -46,7 +46,7 @@ final class ChildPostern implements AutoCloseable {
                     .replace("0.0.0.0:110<", "127.0.0.1:" + ports.pop3() + "<")
                     .replace("0.0.0.0:995<", "127.0.0.1:" + ports.pop3s() + "<")
                     .replace("port=8000", "port=" + ports.webAdmin());
-                Files.writeString(target.resolve(file.getFileName()), text, StandardCharsets.UTF_8);
+                Files.writeString(file, text, StandardCharsets.UTF_8);
             }
         }
         return target;

@@ -81,8 +81,7 @@ class OpenRelayTest {
             smtp.ehlo();
             smtp.startTls();
             smtp.ehlo();
-            smtp.sendExpect("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
-                ("\0" + USER + "\0pw").getBytes(java.nio.charset.StandardCharsets.UTF_8)), "235");
+            smtp.authPlain(USER, "pw", "235");
             smtp.sendExpect("MAIL FROM:<" + USER + ">", "250");
 
             smtp.sendExpect("RCPT TO:<friend@elsewhere.test>", "250");

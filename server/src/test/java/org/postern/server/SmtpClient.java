@@ -50,6 +50,13 @@ class SmtpClient implements AutoCloseable {
         return reply.stream().map(line -> line.substring(4)).toList();
     }
 
+    /** AUTH PLAIN; asserts the reply starts as expected ("235" or "535 5.7.8"). */
+    String authPlain(String user, String password, String expectedStart) throws IOException {
+        String credentials = java.util.Base64.getEncoder()
+            .encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        return sendExpect("AUTH PLAIN " + credentials, expectedStart);
+    }
+
     void startTls() throws Exception {
         sendExpect("STARTTLS", "220");
         dialogue.startTls(host, port);

@@ -3,7 +3,6 @@ package org.postern.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class SmtpPolicyTest {
             smtp.startTls();
             smtp.ehlo();
 
-            smtp.sendExpect("AUTH PLAIN " + plain(USER, "wrong"), "535 5.7.8");
+            smtp.authPlain(USER, "wrong", "535 5.7.8");
         }
     }
 
@@ -58,7 +57,7 @@ class SmtpPolicyTest {
             smtp.startTls();
             smtp.ehlo();
 
-            smtp.sendExpect("AUTH PLAIN " + plain(USER, PASSWORD), "235");
+            smtp.authPlain(USER, PASSWORD, "235");
             smtp.sendExpect("MAIL FROM:<" + USER + ">", "250 2.1.0");
         }
     }
@@ -98,7 +97,4 @@ class SmtpPolicyTest {
         }
     }
 
-    private static String plain(String user, String password) {
-        return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-    }
 }
