@@ -3,10 +3,13 @@ package org.postern.acceptance;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +51,7 @@ public class CalloutVerifier {
     }
 
     public CalloutAnswer verify(MailAddress recipient) {
-        String key = recipient.asString().toLowerCase(java.util.Locale.ROOT);
+        String key = recipient.asString().toLowerCase(Locale.ROOT);
         Cached cached = cache.get(key);
         if (cached != null && clock.instant().isBefore(cached.expires())) {
             return cached.answer();
@@ -72,9 +75,9 @@ public class CalloutVerifier {
     }
 
     /** The cached answer, if one is still valid; never probes. */
-    public java.util.Optional<CalloutAnswer> cached(MailAddress recipient) {
-        Cached cached = cache.get(recipient.asString().toLowerCase(java.util.Locale.ROOT));
-        return cached != null && clock.instant().isBefore(cached.expires()) ? java.util.Optional.of(cached.answer()) : java.util.Optional.empty();
+    public Optional<CalloutAnswer> cached(MailAddress recipient) {
+        Cached cached = cache.get(recipient.asString().toLowerCase(Locale.ROOT));
+        return cached != null && clock.instant().isBefore(cached.expires()) ? Optional.of(cached.answer()) : Optional.empty();
     }
 
     /** Probes made since start (each one an SMTP connection to the next hop). */
@@ -113,7 +116,7 @@ public class CalloutVerifier {
     }
 
     private void remember(String key, CalloutAnswer answer) {
-        java.time.Duration ttl;
+        Duration ttl;
         if (answer instanceof CalloutAnswer.Exists) {
             ttl = settings.positiveTtl();
         } else if (answer instanceof CalloutAnswer.Unknown) {

@@ -4,7 +4,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -23,6 +26,7 @@ import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
 import org.postern.config.WatchedFile;
 import org.postern.routing.ResolveNextHop;
+import org.postern.routing.Route;
 import org.postern.routing.RoutingServices;
 
 /**
@@ -42,24 +46,49 @@ public class RecipientAcceptance {
     private final UsersRepository users;
     private final RecipientRewriteTable rewrites;
     private final RelayDomains relayDomains;
-    private final Optional<WatchedFile<RecipientList>> recipientList;
+    private final Supplier<RecipientList> recipientList;
     private final CalloutVerifier callout;
 
     @Inject
     public RecipientAcceptance(DomainList domainList, UsersRepository users, RecipientRewriteTable rewrites,
                                ConfigurationProvider configuration, FileSystem fileSystem, RoutingServices routing) throws ConfigurationException {
+        this(domainList, users, rewrites, relayDomains(configuration), fileSystem,
+            domain -> resolve(routing, domain));
+    }
+
+    private RecipientAcceptance(DomainList domainList, UsersRepository users, RecipientRewriteTable rewrites, RelayDomains relayDomains,
+                                FileSystem fileSystem, Function<String, CompletionStage<Route>> routes) throws ConfigurationException {
+        this(domainList, users, rewrites, relayDomains, recipientList(relayDomains, fileSystem),
+            new CalloutVerifier(relayDomains.callout(), routes,
+                new SmtpProbe(relayDomains.callout().heloName(), relayDomains.callout().timeout()), Clock.systemUTC()));
+    }
+
+    RecipientAcceptance(DomainList domainList, UsersRepository users, RecipientRewriteTable rewrites, RelayDomains relayDomains,
+                        Supplier<RecipientList> recipientList, CalloutVerifier callout) {
         this.domainList = domainList;
         this.users = users;
         this.rewrites = rewrites;
+        this.relayDomains = relayDomains;
+        this.recipientList = recipientList;
+        this.callout = callout;
+    }
+
+    private static RelayDomains relayDomains(ConfigurationProvider configuration) throws ConfigurationException {
         try {
-            this.relayDomains = RelayDomains.from(configuration.getConfiguration("relaydomains"));
-            this.recipientList = relayDomains.recipientList().isPresent()
-                ? Optional.of(WatchedFile.load(path(fileSystem, relayDomains.recipientList().get()), Clock.systemUTC(),
-                    RecipientList::parse, RecipientList.EMPTY, list -> list.size() + " entries"))
-                : Optional.empty();
-            this.callout = new CalloutVerifier(relayDomains.callout(),
-                domain -> resolve(routing, domain),
-                new SmtpProbe(relayDomains.callout().heloName(), relayDomains.callout().timeout()), Clock.systemUTC());
+            return RelayDomains.from(configuration.getConfiguration("relaydomains"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    /** The live list of relaydomains.xml's {@code <recipientList>} (see {@link WatchedFile}), or none. */
+    private static Supplier<RecipientList> recipientList(RelayDomains relayDomains, FileSystem fileSystem) throws ConfigurationException {
+        if (relayDomains.recipientList().isEmpty()) {
+            return () -> RecipientList.EMPTY;
+        }
+        try {
+            return WatchedFile.load(path(fileSystem, relayDomains.recipientList().get()), Clock.systemUTC(),
+                RecipientList::parse, RecipientList.EMPTY, list -> list.size() + " entries")::current;
         } catch (IllegalArgumentException | IOException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
@@ -125,7 +154,7 @@ public class RecipientAcceptance {
             case ACCEPT_ALL:
                 return Verdict.ACCEPT;
             case LIST:
-                return recipientList.map(WatchedFile::current).orElse(RecipientList.EMPTY).contains(recipient)
+                return recipientList.get().contains(recipient)
                     ? Verdict.ACCEPT : Verdict.unknown(recipient.asString(), "not in the recipient list of " + recipient.getDomain().asString());
             default:
                 return fromCallout(recipient, callout.verify(recipient));
@@ -148,11 +177,11 @@ public class RecipientAcceptance {
         return recipient.getLocalPart().equalsIgnoreCase("postmaster");
     }
 
-    private static java.util.concurrent.CompletionStage<org.postern.routing.Route> resolve(RoutingServices routing, String domain) {
+    private static CompletionStage<Route> resolve(RoutingServices routing, String domain) {
         try {
             return routing.resolver(ResolveNextHop.DEFAULT_TABLE).resolve(domain);
         } catch (IOException | ConfigurationException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 

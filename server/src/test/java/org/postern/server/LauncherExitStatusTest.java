@@ -39,6 +39,32 @@ class LauncherExitStatusTest {
             .contains("james-database.properties: <database.driverClassName> = 'org.example.Missing'");
     }
 
+    @Test
+    void aBrokenRelayDomainsFileShouldExitWithStatus2NamingFileElementAndValue() throws Exception {
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
+        Files.writeString(conf.resolve("relaydomains.xml"), "<relaydomains><domain name='partner.test' verify='ldap'/></relaydomains>");
+
+        Result result = run("start", "--conf", conf.toString(), "--data", work.resolve("data").toString());
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).last().asString()
+            .startsWith("postern: ")
+            .contains("relaydomains.xml: <domain name=\"partner.test\"> verify = 'ldap': must be list, callout or accept-all");
+    }
+
+    @Test
+    void aBrokenRecipientListShouldExitWithStatus2NamingFileLineAndValue() throws Exception {
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
+        Files.writeString(conf.resolve("relaydomains.xml"), "<relaydomains><domain name='partner.test' verify='list'/></relaydomains>");
+        Files.writeString(conf.resolve("relay-recipients.txt"), "alice@partner.test\nbob at partner.test\n");
+
+        Result result = run("start", "--conf", conf.toString(), "--data", work.resolve("data").toString());
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).last().asString()
+            .contains("relay-recipients.txt:2: 'bob at partner.test': not an address");
+    }
+
     private record Result(int status, List<String> output) {
     }
 
