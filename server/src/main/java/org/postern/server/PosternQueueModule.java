@@ -14,6 +14,7 @@ import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorNoop;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.postern.queue.DeferredMailFlush;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -35,6 +36,7 @@ public class PosternQueueModule extends AbstractModule {
         bind(ActiveMQMailQueueFactory.class).to(ConcurrentProducerMailQueueFactory.class);
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorNoop.class);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
+        bind(DeferredMailFlush.class).to(ActiveMqDeferredMailFlush.class);
     }
 
     @Provides
