@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The one duration syntax of Postern's settings: a positive whole number with ms, s, m or h ("500ms", "5m"). */
+/** The one duration syntax of Postern's settings: a positive whole number with ms, s, m, h or d ("500ms", "5m", "30d"). */
 public final class Durations {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -23,7 +23,8 @@ public final class Durations {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
         return duration.isZero() ? Optional.empty() : Optional.of(duration);
     }

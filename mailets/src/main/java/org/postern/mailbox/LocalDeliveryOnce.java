@@ -16,6 +16,7 @@ import org.apache.james.transport.mailets.delivery.MailboxAppenderImpl;
 import org.apache.james.transport.mailets.delivery.SimpleMailStore;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
+import org.postern.ledger.DeliveryLedger;
 import org.apache.mailet.MailetException;
 import org.apache.mailet.base.GenericMailet;
 import org.apache.mailet.base.MailetUtil;
@@ -49,16 +50,18 @@ public class LocalDeliveryOnce extends GenericMailet {
     private final MetricFactory metricFactory;
     private final FileSystem fileSystem;
     private final DeliveryJournals journals;
+    private final DeliveryLedger ledger;
     private MailDispatcher dispatcher;
 
     @Inject
     public LocalDeliveryOnce(UsersRepository usersRepository, @Named("mailboxmanager") MailboxManager mailboxManager,
-                             MetricFactory metricFactory, FileSystem fileSystem, DeliveryJournals journals) {
+                             MetricFactory metricFactory, FileSystem fileSystem, DeliveryJournals journals, DeliveryLedger ledger) {
         this.usersRepository = usersRepository;
         this.mailboxManager = mailboxManager;
         this.metricFactory = metricFactory;
         this.fileSystem = fileSystem;
         this.journals = journals;
+        this.ledger = ledger;
     }
 
     @Override
@@ -78,7 +81,7 @@ public class LocalDeliveryOnce extends GenericMailet {
             .metric(metricFactory.generate(METRIC))
             .build();
         dispatcher = MailDispatcher.builder()
-            .mailStore(new JournaledMailStore(mailboxes, journal, new StoredCopyFinder(mailboxManager, usersRepository)))
+            .mailStore(new LedgeredMailStore(new JournaledMailStore(mailboxes, journal, new StoredCopyFinder(mailboxManager, usersRepository)), ledger))
             .consume(true)
             .onMailetException(getInitParameter("onMailetException", Mail.ERROR))
             .retries(MailetUtil.getInitParameterAsStrictlyPositiveInteger(getInitParameter("retries"), MailDispatcher.RETRIES))

@@ -64,7 +64,8 @@ public final class PosternServer {
         new MemoryDeadLetterModule(),
         new PosternJpaMailboxModule(),
         new PosternJpaDataModule(),
-        new PosternQueueModule());
+        new PosternQueueModule(),
+        new PosternLedgerModule());
 
     static {
         // Start-up failures must reach our launcher, which prints them on one line, instead of a bare System.exit.

@@ -81,5 +81,13 @@ class PostgresqlStorageTest {
             rows.next();
             assertThat(rows.getInt(1)).as("messages stored in PostgreSQL").isEqualTo(1);
         }
+        try (Connection connection = DriverManager.getConnection(url, user, password); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT KIND FROM POSTERN_LEDGER WHERE RECIPIENT = 'gina@pg.test' ORDER BY AT_MS, ID")) {
+            List<String> kinds = new java.util.ArrayList<>();
+            while (rows.next()) {
+                kinds.add(rows.getString(1));
+            }
+            assertThat(kinds).as("the delivery ledger lives in PostgreSQL too").containsExactly("ARRIVED", "STORED");
+        }
     }
 }

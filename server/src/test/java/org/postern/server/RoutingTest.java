@@ -119,11 +119,9 @@ class RoutingTest {
     }
 
     private static String webAdminGet(String path) throws Exception {
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + postern.ports().webAdmin() + path)).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
+        WebAdminClient.Answer answer = WebAdminClient.get(postern.ports().webAdmin(), path);
+        assertThat(answer.status()).as(path).isEqualTo(200);
+        return answer.body();
     }
 
     @Test

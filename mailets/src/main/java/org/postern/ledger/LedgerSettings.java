@@ -1,0 +1,34 @@
+package org.postern.ledger;
+
+import java.time.Duration;
+
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.postern.config.Durations;
+
+/**
+ * {@code ledger.xml}: whether the delivery ledger is kept ({@code <enabled>}, default true) and for how long
+ * ({@code <retention>}, default 30d). A missing file means the defaults.
+ *
+ * <pre>{@code
+ * <ledger>
+ *     <enabled>true</enabled>
+ *     <retention>30d</retention>
+ * </ledger>
+ * }</pre>
+ */
+public record LedgerSettings(boolean enabled, Duration retention) {
+    public static final String FILE = "ledger.xml";
+    public static final LedgerSettings DEFAULT = new LedgerSettings(true, Duration.ofDays(30));
+
+    public static LedgerSettings from(HierarchicalConfiguration<ImmutableNode> conf) {
+        String enabled = conf.getString("enabled", "true").trim();
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new IllegalArgumentException(FILE + ": <enabled> = '" + enabled + "': must be true or false");
+        }
+        String retention = conf.getString("retention", null);
+        Duration kept = retention == null ? DEFAULT.retention() : Durations.parse(retention).orElseThrow(() ->
+            new IllegalArgumentException(FILE + ": <retention> = '" + retention + "': must be a duration such as 30d or 12h"));
+        return new LedgerSettings(Boolean.parseBoolean(enabled), kept);
+    }
+}
