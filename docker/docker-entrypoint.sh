@@ -8,7 +8,8 @@
 #      modified, and an environment variable aimed at it is ignored with a notice.
 # Then starts the server on it with the data directory /var/lib/postern.
 #
-#   POSTERN_HOSTNAME           name in the SMTP/POP3 greetings and HELO (smtpserver.xml, pop3server.xml <helloName>)
+#   POSTERN_HOSTNAME           the server's name: <helloName> of every SMTP and POP3 listener (Received headers,
+#                              HELO) and the start of the SMTP greeting (RFC 5321 4.3.1: 220 <name> ...)
 #   POSTERN_LOCAL_DOMAINS      comma list: domains created at start (domainlist.xml); the first is the default
 #                              domain, so the postmaster is postmaster@<first>
 #   POSTERN_RELAY_DOMAINS      comma list of domain[:verify], verify = list | callout | accept-all (default callout)
@@ -71,6 +72,7 @@ apply_hostname() {
         [ -f "$GEN/$file" ] || continue
         sed -i -e '/<helloName[ >]/d' \
             -e "s|^\([[:space:]]*\)<jmxName>\(.*\)</jmxName>|&\n\1<helloName autodetect=\"false\">$host</helloName>|" \
+            -e "s|<smtpGreeting>[^<]*</smtpGreeting>|<smtpGreeting>$host Postern ESMTP</smtpGreeting>|" \
             "$GEN/$file"
     done
 }
