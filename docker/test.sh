@@ -6,7 +6,7 @@
 #   3. the entrypoint: POSTERN_* variables become conf, bad values stop it with status 2
 #   4. the container: health check, SMTP to the published port, POP3 back, restart, POP3 again from the volume;
 #      a mounted conf file is used and left untouched
-#   5. docker/compose.yaml parses and names only existing paths
+#   5. docker/compose.yaml and docker/extension/compose.yaml parse and name only existing paths
 #
 # Needs: server/target (mvn -DskipTests package), buildah, podman, runc, debootstrap, curl, python3-yaml.
 # Every wait is bounded; only the container, volume and files made here are removed at the end.
@@ -212,6 +212,6 @@ timeout 90 "${PODMAN[@]}" stop -t 60 "$NAME" > /dev/null 2>&1
 
 # --- 5. compose files ----------------------------------------------------------------------------------------
 step "compose files parse and name existing paths"
-/usr/bin/python3 docker/check-compose.py docker/compose.yaml
+/usr/bin/python3 docker/check-compose.py docker/compose.yaml docker/extension/compose.yaml
 
 step "PASS in $((SECONDS - START))s"
