@@ -72,8 +72,12 @@ fi
 
 # --- 2. Postern image ----------------------------------------------------------------------------------------
 step "build $IMAGE from docker/Dockerfile with BASE_IMAGE=$BASE_IMAGE"
+previous=$("${PODMAN[@]}" image inspect "$IMAGE" --format '{{.Id}}' 2>/dev/null || true)
 timeout 300 buildah bud --isolation chroot --format docker --build-arg BASE_IMAGE="$BASE_IMAGE" \
     -f docker/Dockerfile -t "$IMAGE" . > "$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; fail "buildah bud"; }
+if [ -n "$previous" ] && [ "$previous" != "$("${PODMAN[@]}" image inspect "$IMAGE" --format '{{.Id}}')" ]; then
+    "${PODMAN[@]}" rmi "$previous" > /dev/null 2>&1 || true   # this script's image of an earlier run
+fi
 [ "$("${PODMAN[@]}" image inspect "$IMAGE" --format '{{.Config.User}}')" = "10025:10025" ] || fail "image user is not 10025"
 "${PODMAN[@]}" image inspect "$IMAGE" --format '{{json .Config.ExposedPorts}}' | grep -q '"995/tcp"' || fail "ports not exposed"
 "${PODMAN[@]}" image inspect "$IMAGE" --format '{{json .Config.ExposedPorts}}' | grep -q '8000' && fail "webadmin exposed"
