@@ -175,6 +175,9 @@ apply_database() {
 
 generate_conf() {
     [ -d "$DEFAULTS" ] || fail "$DEFAULTS: default configuration missing from the image"
+    if ! mkdir -p "$GEN" 2>/dev/null || [ ! -w "$GEN" ]; then
+        GEN=$(mktemp -d "${TMPDIR:-/tmp}/postern-conf.XXXXXX")   # run as another user than the image's
+    fi
     rm -rf "$GEN"
     mkdir -p "$GEN"
     cp -R "$DEFAULTS/." "$GEN/"

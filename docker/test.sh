@@ -114,6 +114,8 @@ expect_in "$conf" "database.username=postern"
 expect_in "$conf" 'database.password=s3\\cret'
 conf=$(show_conf dnsservice.xml -e POSTERN_DNS_SERVERS=192.0.2.53)
 expect_in "$conf" "<server>192.0.2.53</server>"
+conf=$(show_conf domainlist.xml --user 12345:12345 -e POSTERN_LOCAL_DOMAINS=other.test)
+expect_in "$conf" "<domainname>other.test</domainname>"   # another uid than the image's still gets its conf
 mkdir -p "$WORK/conf"
 printf '<smtpservers>\n</smtpservers>\n' > "$WORK/conf/smtpserver.xml"
 conf=$(show_conf smtpserver.xml -v "$WORK/conf:/etc/postern:ro" -e POSTERN_TRUSTED_NETWORKS=10.0.0.0/8)
