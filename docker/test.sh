@@ -6,9 +6,11 @@
 #   3. the entrypoint: POSTERN_* variables become conf, bad values stop it with status 2
 #   4. the container: health check, SMTP to the published port, POP3 back, restart, POP3 again from the volume;
 #      a mounted conf file is used and left untouched
+#   4b. with POSTERN_TEST_POSTGRES_URL/_USER/_PASSWORD set (.ci/run does): the container on that PostgreSQL through
+#      POSTERN_DB_* (its own database, dropped at the end), tables and the POSTERN_LOCAL_DOMAINS domain written there
 #   5. docker/compose.yaml and docker/extension/compose.yaml parse and name only existing paths
 #
-# Needs: server/target (mvn -DskipTests package), buildah, podman, runc, debootstrap, curl, python3-yaml.
+# Needs: server/target (mvn -DskipTests package), buildah, podman, runc, debootstrap, curl, python3-yaml (psql for 4b).
 # Every wait is bounded; only the container, volume and files made here are removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +28,8 @@ PODMAN=(podman --runtime runc)
 # crun fails on cgroups and rlimits on these machines: runc with explicit limits (DESIGN.md, Containers).
 RUN_LIMITS=(--ulimit nofile=1024:4096 --ulimit nproc=4096:4096)
 WORK=$(mktemp -d /tmp/postern-docker-test.XXXXXX)
+PG_CONTAINER=""
+PG_DB_CREATED=""
 START=$SECONDS
 
 step() { echo "== [$((SECONDS - START))s] $*"; }
@@ -37,7 +41,9 @@ cleanup() {
         echo "--- container log (last 40 lines)" >&2
         "${PODMAN[@]}" logs "$NAME" 2>&1 | tail -n 40 >&2 || true
     fi
-    "${PODMAN[@]}" rm -f -t 5 "$NAME" >/dev/null 2>&1 || true
+    "${PODMAN[@]}" rm -f -v -t 5 "$NAME" >/dev/null 2>&1 || true
+    [ -z "$PG_CONTAINER" ] || "${PODMAN[@]}" rm -f -v -t 5 "$PG_CONTAINER" >/dev/null 2>&1 || true
+    [ -z "$PG_DB_CREATED" ] || psql_as -d postgres -c "DROP DATABASE IF EXISTS $PG_DB_CREATED" >/dev/null 2>&1 || true
     "${PODMAN[@]}" volume rm -f "$VOLUME" >/dev/null 2>&1 || true
     rm -rf "$WORK"
     exit $status
@@ -215,6 +221,52 @@ pop3_has_token
 "${PODMAN[@]}" exec "$NAME" readlink /run/postern/conf/webadmin.properties | grep -qx /etc/postern/webadmin.properties \
     || fail "the mounted webadmin.properties is not the one in use"
 timeout 90 "${PODMAN[@]}" stop -t 60 "$NAME" > /dev/null 2>&1
+
+# --- 4b. PostgreSQL from the variables (when a PostgreSQL is given, as .ci/run does) ---------------------------
+if [ -n "${POSTERN_TEST_POSTGRES_URL:-}" ]; then
+    # jdbc:postgresql://HOST:PORT/DB: the container shares the host's network to reach it, so every listener is
+    # moved to a loopback port by mounted conf files.
+    pg_hostport=${POSTERN_TEST_POSTGRES_URL#jdbc:postgresql://}
+    pg_hostport=${pg_hostport%%/*}
+    pg_host=${pg_hostport%%:*}
+    pg_port=${pg_hostport##*:}
+    [ "$pg_port" != "$pg_hostport" ] || pg_port=5432
+    pg_db=postern_docker_$$
+    psql_as() { PGPASSWORD="$POSTERN_TEST_POSTGRES_PASSWORD" timeout 30 psql -X -q -t -A -h "$pg_host" -p "$pg_port" \
+        -U "$POSTERN_TEST_POSTGRES_USER" "$@"; }
+    step "PostgreSQL: POSTERN_DB_* point the container at $pg_host:$pg_port/$pg_db"
+    psql_as -d postgres -c "CREATE DATABASE $pg_db" || fail "cannot create database $pg_db"
+    PG_DB_CREATED=$pg_db
+    mkdir -p "$WORK/pgconf"
+    sed -e "s|<bind>0.0.0.0:25</bind>|<bind>127.0.0.1:$((PORT_BASE + 1025))</bind>|" \
+        -e "s|<bind>0.0.0.0:587</bind>|<bind>127.0.0.1:$((PORT_BASE + 1587))</bind>|" \
+        -e "s|<bind>0.0.0.0:465</bind>|<bind>127.0.0.1:$((PORT_BASE + 1465))</bind>|" james-conf/smtpserver.xml > "$WORK/pgconf/smtpserver.xml"
+    sed -e "s|<bind>0.0.0.0:110</bind>|<bind>127.0.0.1:$((PORT_BASE + 1110))</bind>|" \
+        -e "s|<bind>0.0.0.0:995</bind>|<bind>127.0.0.1:$((PORT_BASE + 1995))</bind>|" james-conf/pop3server.xml > "$WORK/pgconf/pop3server.xml"
+    sed -e "s|^port=.*|port=$((PORT_BASE + 1800))|" james-conf/webadmin.properties > "$WORK/pgconf/webadmin.properties"
+    [ "$(grep -c '<bind>127.0.0.1:' "$WORK/pgconf/smtpserver.xml" "$WORK/pgconf/pop3server.xml" | awk -F: '{ n += $2 } END { print n }')" = 5 ] \
+        || fail "could not move every listener to loopback"
+    "${PODMAN[@]}" run -d --name "$NAME-pg" "${RUN_LIMITS[@]}" --network host \
+        -v "$WORK/pgconf:/etc/postern:ro" -e POSTERN_LOCAL_DOMAINS=pg.example.test \
+        -e POSTERN_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$pg_db" \
+        -e POSTERN_DB_USER="$POSTERN_TEST_POSTGRES_USER" -e POSTERN_DB_PASSWORD="$POSTERN_TEST_POSTGRES_PASSWORD" \
+        "$IMAGE" > /dev/null 2> "$WORK/run.err" || { cat "$WORK/run.err" >&2; fail "podman run (PostgreSQL)"; }
+    PG_CONTAINER=$NAME-pg
+    deadline=$((SECONDS + 120))
+    until curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$((PORT_BASE + 1800))/healthcheck"; do
+        [ $SECONDS -lt $deadline ] || { "${PODMAN[@]}" logs "$PG_CONTAINER" 2>&1 | tail -n 30 >&2; fail "not healthy on PostgreSQL within 120s"; }
+        "${PODMAN[@]}" container inspect "$PG_CONTAINER" --format '{{.State.Running}}' | grep -q true \
+            || { "${PODMAN[@]}" logs "$PG_CONTAINER" 2>&1 | tail -n 30 >&2; fail "container on PostgreSQL exited"; }
+        sleep 1
+    done
+    curl -fsS --max-time 10 -XPUT "http://127.0.0.1:$((PORT_BASE + 1800))/users/pg@pg.example.test" \
+        -H 'Content-Type: application/json' --data-binary '{"password":"pg"}' || fail "creating a user on PostgreSQL"
+    tables=$(psql_as -d "$pg_db" -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    [ "${tables:-0}" -gt 5 ] || fail "no Postern tables in $pg_db ($tables)"
+    psql_as -d "$pg_db" -c "SELECT domain_name FROM james_domain" | grep -qx pg.example.test \
+        || fail "the domain from POSTERN_LOCAL_DOMAINS is not in PostgreSQL"
+    timeout 90 "${PODMAN[@]}" stop -t 60 "$PG_CONTAINER" > /dev/null 2>&1
+fi
 
 # --- 5. compose files ----------------------------------------------------------------------------------------
 step "compose files parse and name existing paths"

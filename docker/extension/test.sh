@@ -65,7 +65,7 @@ fi
 tr ':' '\n' < "$WORK/cp.txt" | grep -q '/james-server-memory-app-3.8.1.jar$' || fail "no james-server-memory-app in the classpath"
 
 step "extensions-jars holds nothing James already has"
-tr ':' '\n' < "$WORK/cp.txt" | xargs -n 1 basename | sed -E 's/-[0-9][^-]*(-[A-Za-z0-9.]+)?\.jar$//' | sort -u > "$WORK/james-artifacts"
+tr ':' '\n' < "$WORK/cp.txt" | sed -E -e 's|.*/||' -e 's/-[0-9][^-]*(-[A-Za-z0-9.]+)?\.jar$//' | sort -u > "$WORK/james-artifacts"
 for jar in "$EXTENSION"/extensions-jars/*.jar; do
     artifact=$(basename "$jar" | sed -E 's/-[0-9][^-]*(-[A-Za-z0-9.]+)?\.jar$//')
     if grep -qx -- "$artifact" "$WORK/james-artifacts"; then
