@@ -55,18 +55,12 @@ trap cleanup EXIT
 
 [ -d "$EXTENSION/extensions-jars" ] || fail "$EXTENSION missing: run 'mvn -DskipTests package' first"
 
-step "conf snippets in step with james-conf/ (same pipeline and hooks, only repositories and keystore differ)"
-# Below their header comments, the snippets are james-conf/'s files with these substitutions; a change to the
-# pipeline or the hooks in james-conf/ must be carried over to docker/extension/conf/.
-in_step() { # FILE ROOT_ELEMENT SED_ARGS...
-    local file=$1 root=$2; shift 2
-    diff <(sed -n "/^<$root/,\$p" "james-conf/$file" | sed "$@") <(sed -n "/^<$root/,\$p" "docker/extension/conf/$file") \
-        > "$WORK/$file.diff" || { cat "$WORK/$file.diff" >&2; fail "docker/extension/conf/$file is out of step with james-conf/$file"; }
-}
-in_step mailetcontainer.xml mailetcontainer -e 's|jpa://|memory://|g'
-in_step smtpserver.xml smtpservers -e 's|file://var/keystore|file://conf/keystore|' \
-    -e 's|<secret>postern-keystore</secret>|<secret>james72laBalle</secret>|' \
-    -e "s|<!-- Generated (self-signed) into the data directory at first start when missing.|<!-- conf/keystore, made with keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore conf/keystore (the secret below is James's sample one).|"
+step "conf snippets in step with james-conf/ (docker/extension/sync-conf.sh)"
+docker/extension/sync-conf.sh "$WORK/expected-conf"
+for file in mailetcontainer.xml smtpserver.xml; do
+    diff "$WORK/expected-conf/$file" "docker/extension/conf/$file" >&2 \
+        || fail "docker/extension/conf/$file is out of step with james-conf/$file: run docker/extension/sync-conf.sh"
+done
 
 step "James 3.8.1 memory server classpath (docker/extension/james-classpath/pom.xml)"
 CLASSPATH_POM=docker/extension/james-classpath/pom.xml
