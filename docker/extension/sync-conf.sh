@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
-# docker/extension/sync-conf.sh [DIR]: writes the extension's mailetcontainer.xml and smtpserver.xml (default into
-# docker/extension/conf/) from james-conf/, so that a stock James runs Postern's own pipeline and hooks. Only the
-# header comments, the mail repository protocol (memory://, as in apache/james:memory) and the keystore (James's conf
-# directory and sample secret) differ. Run it after changing either file in james-conf/; docker/extension/test.sh
-# fails while the two are out of step.
+# docker/extension/sync-conf.sh DIR: writes the extension's mailetcontainer.xml and smtpserver.xml into DIR from
+# james-conf/, so that a stock James runs Postern's own pipeline and hooks. The docker/extension module runs it at
+# package time (target/postern-extension/conf/). What differs from james-conf/:
+#   - the header comments;
+#   - mail repositories use memory://, as in apache/james:memory;
+#   - TLS uses James's conf/keystore and sample secret;
+#   - elements whose class needs Postern's own server (SERVER_ONLY) are left out, with the one-line comment just
+#     above them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT=${1:-$ROOT/docker/extension/conf}
+OUT=${1:?usage: sync-conf.sh DIR}
 mkdir -p "$OUT"
 
-# james-conf/FILE from its root element on, through sed with the remaining arguments.
+# Classes that need bindings only Postern's server makes (its ActiveMQ queue, its JPA database): ETRN flushes
+# Postern's deferred queue; the delivery ledger lives in Postern's database.
+SERVER_ONLY="org.postern.smtp.EtrnCmdHandler org.postern.ledger.RecordArrival"
+
+# james-conf/FILE from its root element on, without SERVER_ONLY elements, through sed with the remaining arguments.
 body() {
     local file=$1 root=$2
     shift 2
-    sed -n "/^<$root/,\$p" "$ROOT/james-conf/$file" | sed "$@"
+    sed -n "/^<$root/,\$p" "$ROOT/james-conf/$file" \
+        | awk -v drop="$SERVER_ONLY" '
+            BEGIN { n = split(drop, classes, " ") }
+            function server_only(line,   i) {
+                for (i = 1; i <= n; i++) if (index(line, "class=\"" classes[i] "\"") > 0) return 1
+                return 0
+            }
+            server_only($0) && $0 ~ /\/>[[:space:]]*$/ { held = ""; next }
+            { if (held != "") print held; held = "" }
+            /^[[:space:]]*<!--.*-->[[:space:]]*$/ { held = $0; next }
+            { print }
+            END { if (held != "") print held }' \
+        | sed "$@"
 }
 
 {
@@ -22,7 +41,7 @@ body() {
 <!--
   Postern's mail pipeline for a stock James 3.8.1 (the official apache/james images), extension mode.
   Replaces James's conf/mailetcontainer.xml; the classes named org.postern.* come from extensions-jars/.
-  Written by docker/extension/sync-conf.sh from james-conf/mailetcontainer.xml: change that file, then run it.
+  Written at build time by docker/extension/sync-conf.sh from james-conf/mailetcontainer.xml.
 
   Mail repositories use memory:// as in the apache/james:memory image: on the jpa image write jpa://, on the
   distributed image cassandra://.
@@ -37,8 +56,8 @@ EOF
 <!--
   Postern's SMTP listeners for a stock James 3.8.1 (the official apache/james images), extension mode: replaces
   James's conf/smtpserver.xml. Postern's hooks (org.postern.*) come from extensions-jars/; README "SMTP hooks" says
-  what each decides. Written by docker/extension/sync-conf.sh from james-conf/smtpserver.xml: change that file,
-  then run it. TLS uses conf/keystore, made with
+  what each decides. Written at build time by docker/extension/sync-conf.sh from james-conf/smtpserver.xml.
+  TLS uses conf/keystore, made with
     keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore conf/keystore
   and the secret below is James's sample one: set your own.
 -->

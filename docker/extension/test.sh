@@ -4,7 +4,7 @@
 # Starts org.apache.james.MemoryJamesServerMain from james-server-memory-app 3.8.1 (classpath as James resolves it,
 # its own dnsjava included) on a conf directory written here, to which only Postern's extension folder is added:
 # extensions-jars/ and the conf snippets (mailetcontainer.xml, smtpserver.xml, extensions.properties,
-# transport.xml, the webadmin route line), after checking that the snippets follow james-conf/. Then, over real sockets:
+# transport.xml, the webadmin route line). Then, over real sockets:
 #   - SMTP from a trusted client: our hooks answer (553 5.1.3 from RecipientSyntaxRcptHook, 250 ... Message
 #     received: <queue id> from QueueIdReplyHook);
 #   - the local recipient's copy goes through LocalDeliveryOnce (journal written, X-Postern-Queue-Id) and is read
@@ -53,14 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -d "$EXTENSION/extensions-jars" ] || fail "$EXTENSION missing: run 'mvn -DskipTests package' first"
-
-step "conf snippets in step with james-conf/ (docker/extension/sync-conf.sh)"
-docker/extension/sync-conf.sh "$WORK/expected-conf"
-for file in mailetcontainer.xml smtpserver.xml; do
-    diff "$WORK/expected-conf/$file" "docker/extension/conf/$file" >&2 \
-        || fail "docker/extension/conf/$file is out of step with james-conf/$file: run docker/extension/sync-conf.sh"
-done
+[ -d "$EXTENSION/extensions-jars" ] && [ -f "$EXTENSION/conf/smtpserver.xml" ] \
+    || fail "$EXTENSION missing: run 'mvn -DskipTests package' first"
 
 step "James 3.8.1 memory server classpath (docker/extension/james-classpath/pom.xml)"
 CLASSPATH_POM=docker/extension/james-classpath/pom.xml
