@@ -4,8 +4,9 @@
 #   1. a JRE 17 base image made locally from Debian packages (debootstrap + podman import), kept as postern-base
 #   2. the Postern image built from docker/Dockerfile with that base as BASE_IMAGE, from the jars Maven built
 #   3. the entrypoint: POSTERN_* variables become conf, bad values stop it with status 2
-#   4. the container: health check, SMTP to the published port, POP3 back, restart, POP3 again from the volume;
-#      a mounted conf file is used and left untouched
+#   4. the container: health check, SMTP to the published port (foreign recipient refused; with relay-domain
+#      support in james-conf/, a POSTERN_RELAY_DOMAINS domain accepted), POP3 back, restart, POP3 again from the
+#      volume; a mounted conf file is used and left untouched
 #   4b. with POSTERN_TEST_POSTGRES_URL/_USER/_PASSWORD set (.ci/run does): the container on that PostgreSQL through
 #      POSTERN_DB_* (its own database, dropped at the end), tables and the POSTERN_LOCAL_DOMAINS domain written there
 #   5. docker/compose.yaml and docker/extension/compose.yaml parse and name only existing paths
@@ -162,7 +163,7 @@ step "run: ports 25 and 110 published on 127.0.0.1:$SMTP_PORT and :$POP3_PORT, d
     -p "127.0.0.1:$SMTP_PORT:25" -p "127.0.0.1:$POP3_PORT:110" -p "127.0.0.1:$ADMIN_PORT:8000" \
     -v "$VOLUME:/var/lib/postern" -v "$WORK/conf:/etc/postern:ro" \
     -e POSTERN_HOSTNAME=mail.example.test -e POSTERN_LOCAL_DOMAINS=example.test \
-    -e POSTERN_TRUSTED_NETWORKS=127.0.0.1/32 \
+    -e POSTERN_TRUSTED_NETWORKS=127.0.0.1/32 -e POSTERN_RELAY_DOMAINS=partner.example:accept-all \
     "$IMAGE" > /dev/null 2> "$WORK/run.err" || { cat "$WORK/run.err" >&2; fail "podman run"; }
 wait_healthy
 step "healthy; HEALTHCHECK command"
@@ -198,6 +199,12 @@ token="docker-test-$$-$RANDOM"
 say "Subject: $token"; say ""; say "Sent by docker/test.sh ($token)"; say "."
 accepted=$(reply 250)
 expect_in "$accepted" "Message received"
+if [ -f james-conf/relaydomains.xml ]; then
+    # The server reads relay domains: POSTERN_RELAY_DOMAINS opens one to any client, for verified recipients.
+    say "MAIL FROM:<someone@example.org>"; reply 250 > /dev/null
+    say "RCPT TO:<anyone@partner.example>"; reply 250 > /dev/null
+    say "RSET"; reply 250 > /dev/null
+fi
 say "QUIT"; reply 221 > /dev/null
 exec 3>&-
 
