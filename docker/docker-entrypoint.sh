@@ -1,0 +1,224 @@
+#!/bin/sh
+# Postern container entrypoint.
+#
+# Builds the conf directory the server reads (POSTERN_GENERATED_CONF, default /run/postern/conf) in three layers:
+#   1. the image's defaults (/opt/postern/conf.default, a copy of james-conf/);
+#   2. the POSTERN_* environment variables below, applied to those defaults;
+#   3. every file or folder the admin put in /etc/postern, linked in as is: a mounted file always wins, is never
+#      modified, and an environment variable aimed at it is ignored with a notice.
+# Then starts the server on it with the data directory /var/lib/postern.
+#
+#   POSTERN_HOSTNAME           the server's name: <helloName> of every SMTP and POP3 listener (Received headers,
+#                              HELO) and the start of the SMTP greeting (RFC 5321 4.3.1: 220 <name> ...)
+#   POSTERN_LOCAL_DOMAINS      comma list: domains created at start (domainlist.xml); the first is the default
+#                              domain, so the postmaster is postmaster@<first>
+#   POSTERN_RELAY_DOMAINS      comma list of domain[:verify], verify = list | callout | accept-all (default callout)
+#                              -> relaydomains.xml
+#   POSTERN_TRUSTED_NETWORKS   comma list of networks that may relay without AUTH (<authorizedAddresses> of every
+#                              SMTP listener)
+#   POSTERN_DNS_SERVERS        comma list of resolver IPs (dnsservice.xml); default: the container's resolv.conf
+#   POSTERN_DB_URL             JDBC URL (jdbc:postgresql://db:5432/postern) -> james-database.properties
+#   POSTERN_DB_USER, POSTERN_DB_PASSWORD (or POSTERN_DB_PASSWORD_FILE, e.g. a Docker secret)
+#   POSTERN_DB_DRIVER          JDBC driver class; default derived from the URL (PostgreSQL, Derby)
+#   POSTERN_JAVA_OPTS          extra JVM options
+#
+# Commands: start (default) | show-conf [FILE] (generate, then print FILE or list the directory) | anything else is
+# run as is (e.g. sh).
+set -eu
+
+DEFAULTS=${POSTERN_DEFAULT_CONF:-/opt/postern/conf.default}
+MOUNTED=${POSTERN_CONF_DIR:-/etc/postern}
+GEN=${POSTERN_GENERATED_CONF:-/run/postern/conf}
+DATA=${POSTERN_DATA_DIR:-/var/lib/postern}
+HOME_DIR=${POSTERN_HOME:-/opt/postern}
+
+fail() {
+    echo "postern-entrypoint: $*" >&2
+    exit 2
+}
+
+note() {
+    echo "postern-entrypoint: $*" >&2
+}
+
+# Prints the items of a comma list, one a line, trimmed, empty items dropped.
+items() {
+    printf '%s\n' "$1" | tr ',' '\n' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | grep -v '^$' || true
+}
+
+is_domain() {
+    printf '%s\n' "$1" | grep -Eq '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$'
+}
+
+# True when the admin provides this file: then it is theirs and no variable touches it.
+admin_owns() {
+    [ -e "$MOUNTED/$1" ]
+}
+
+# Whether variable $1 (name) may change file $2; says why not when it may not.
+may_apply() {
+    if admin_owns "$2"; then
+        note "$1 ignored for $2: $MOUNTED/$2 is provided and wins"
+        return 1
+    fi
+    return 0
+}
+
+apply_hostname() {
+    host=$POSTERN_HOSTNAME
+    is_domain "$host" || fail "POSTERN_HOSTNAME='$host': not a host name"
+    for file in smtpserver.xml pop3server.xml; do
+        may_apply POSTERN_HOSTNAME "$file" || continue
+        [ -f "$GEN/$file" ] || continue
+        sed -i -e '/<helloName[ >]/d' \
+            -e "s|^\([[:space:]]*\)<jmxName>\(.*\)</jmxName>|&\n\1<helloName autodetect=\"false\">$host</helloName>|" \
+            -e "s|<smtpGreeting>[^<]*</smtpGreeting>|<smtpGreeting>$host Postern ESMTP</smtpGreeting>|" \
+            "$GEN/$file"
+    done
+}
+
+apply_local_domains() {
+    may_apply POSTERN_LOCAL_DOMAINS domainlist.xml || return 0
+    names=""
+    first=""
+    for domain in $(items "$POSTERN_LOCAL_DOMAINS"); do
+        is_domain "$domain" || fail "POSTERN_LOCAL_DOMAINS: '$domain' is not a domain name"
+        [ -n "$first" ] || first=$domain
+        names="$names        <domainname>$domain</domainname>\n"
+    done
+    [ -n "$first" ] || fail "POSTERN_LOCAL_DOMAINS='$POSTERN_LOCAL_DOMAINS': no domain given"
+    sed -i -e "s|^\([[:space:]]*\)<defaultDomain>[^<]*</defaultDomain>[[:space:]]*$|\1<domainnames>\n$names\1</domainnames>\n\1<defaultDomain>$first</defaultDomain>|" \
+        "$GEN/domainlist.xml"
+    grep -q "<defaultDomain>$first</defaultDomain>" "$GEN/domainlist.xml" \
+        || fail "POSTERN_LOCAL_DOMAINS: $DEFAULTS/domainlist.xml has no <defaultDomain> line to replace"
+}
+
+apply_relay_domains() {
+    may_apply POSTERN_RELAY_DOMAINS relaydomains.xml || return 0
+    {
+        echo '<?xml version="1.0"?>'
+        echo '<!-- Generated from POSTERN_RELAY_DOMAINS by the container entrypoint. -->'
+        echo '<relaydomains>'
+        for entry in $(items "$POSTERN_RELAY_DOMAINS"); do
+            domain=${entry%%:*}
+            verify=callout
+            case "$entry" in *:*) verify=${entry#*:} ;; esac
+            is_domain "$domain" || fail "POSTERN_RELAY_DOMAINS: '$domain' is not a domain name"
+            case "$verify" in
+                list|callout|accept-all) ;;
+                *) fail "POSTERN_RELAY_DOMAINS: '$entry': verify must be list, callout or accept-all" ;;
+            esac
+            echo "  <domain name=\"$domain\" verify=\"$verify\"/>"
+        done
+        echo '</relaydomains>'
+    } > "$GEN/relaydomains.xml"
+}
+
+apply_trusted_networks() {
+    may_apply POSTERN_TRUSTED_NETWORKS smtpserver.xml || return 0
+    networks=""
+    for network in $(items "$POSTERN_TRUSTED_NETWORKS"); do
+        printf '%s\n' "$network" | grep -Eq '^[A-Za-z0-9.:/*-]+$' \
+            || fail "POSTERN_TRUSTED_NETWORKS: '$network' is not an address, network or host name"
+        networks="${networks:+$networks, }$network"
+    done
+    [ -n "$networks" ] || fail "POSTERN_TRUSTED_NETWORKS='$POSTERN_TRUSTED_NETWORKS': no network given"
+    sed -i -e "s|<authorizedAddresses>[^<]*</authorizedAddresses>|<authorizedAddresses>$networks</authorizedAddresses>|" \
+        "$GEN/smtpserver.xml"
+}
+
+apply_dns_servers() {
+    may_apply POSTERN_DNS_SERVERS dnsservice.xml || return 0
+    servers=""
+    for server in $(items "$POSTERN_DNS_SERVERS"); do
+        printf '%s\n' "$server" | grep -Eq '^[0-9A-Fa-f.:]+$' \
+            || fail "POSTERN_DNS_SERVERS: '$server' is not an IP address"
+        servers="$servers        <server>$server</server>\n"
+    done
+    [ -n "$servers" ] || fail "POSTERN_DNS_SERVERS='$POSTERN_DNS_SERVERS': no server given"
+    sed -i -e "s|^\([[:space:]]*\)<autodiscover>[^<]*</autodiscover>[[:space:]]*$|\1<autodiscover>false</autodiscover>\n\1<servers>\n$servers\1</servers>|" \
+        "$GEN/dnsservice.xml"
+    grep -q '^[[:space:]]*<servers>' "$GEN/dnsservice.xml" \
+        || fail "POSTERN_DNS_SERVERS: $DEFAULTS/dnsservice.xml has no <autodiscover> line to replace"
+}
+
+# Java properties: a backslash escapes, so double it.
+property_value() {
+    printf '%s' "$1" | sed -e 's/\\/\\\\/g'
+}
+
+apply_database() {
+    may_apply POSTERN_DB_URL james-database.properties || return 0
+    url=$POSTERN_DB_URL
+    case "$url" in
+        jdbc:postgresql:*) driver=org.postgresql.Driver ;;
+        jdbc:derby:*) driver=org.apache.derby.jdbc.EmbeddedDriver ;;
+        jdbc:*) driver="" ;;
+        *) fail "POSTERN_DB_URL='$url': must be a JDBC URL (jdbc:postgresql://host:5432/postern)" ;;
+    esac
+    driver=${POSTERN_DB_DRIVER:-$driver}
+    [ -n "$driver" ] || fail "POSTERN_DB_URL='$url': set POSTERN_DB_DRIVER for this database"
+    password=${POSTERN_DB_PASSWORD:-}
+    if [ -n "${POSTERN_DB_PASSWORD_FILE:-}" ]; then
+        [ -r "$POSTERN_DB_PASSWORD_FILE" ] || fail "POSTERN_DB_PASSWORD_FILE='$POSTERN_DB_PASSWORD_FILE': cannot be read"
+        password=$(cat "$POSTERN_DB_PASSWORD_FILE")
+    fi
+    {
+        echo "# Generated from POSTERN_DB_* by the container entrypoint."
+        printf 'database.driverClassName=%s\n' "$driver"
+        printf 'database.url=%s\n' "$(property_value "$url")"
+        [ -z "${POSTERN_DB_USER:-}" ] || printf 'database.username=%s\n' "$(property_value "$POSTERN_DB_USER")"
+        [ -z "$password" ] || printf 'database.password=%s\n' "$(property_value "$password")"
+        grep -E '^[[:space:]]*(datasource\.|openjpa\.)' "$DEFAULTS/james-database.properties" || true
+    } > "$GEN/james-database.properties"
+}
+
+generate_conf() {
+    [ -d "$DEFAULTS" ] || fail "$DEFAULTS: default configuration missing from the image"
+    if ! mkdir -p "$GEN" 2>/dev/null || [ ! -w "$GEN" ]; then
+        GEN=$(mktemp -d "${TMPDIR:-/tmp}/postern-conf.XXXXXX")   # run as another user than the image's
+    fi
+    rm -rf "$GEN"
+    mkdir -p "$GEN"
+    cp -R "$DEFAULTS/." "$GEN/"
+    set -f  # comma lists are split unquoted: no file name expansion of '*'
+    [ -z "${POSTERN_HOSTNAME:-}" ] || apply_hostname
+    [ -z "${POSTERN_LOCAL_DOMAINS:-}" ] || apply_local_domains
+    [ -z "${POSTERN_RELAY_DOMAINS:-}" ] || apply_relay_domains
+    [ -z "${POSTERN_TRUSTED_NETWORKS:-}" ] || apply_trusted_networks
+    [ -z "${POSTERN_DNS_SERVERS:-}" ] || apply_dns_servers
+    [ -z "${POSTERN_DB_URL:-}" ] || apply_database
+    set +f
+    if [ -d "$MOUNTED" ]; then
+        for provided in "$MOUNTED"/* "$MOUNTED"/.[!.]*; do
+            [ -e "$provided" ] || continue
+            name=$(basename "$provided")
+            rm -rf "${GEN:?}/$name"
+            ln -s "$provided" "$GEN/$name"
+            note "using $provided"
+        done
+    fi
+}
+
+command=${1:-start}
+case "$command" in
+    start)
+        generate_conf
+        mkdir -p "$DATA"
+        # shellcheck disable=SC2086 # POSTERN_JAVA_OPTS is a list of options
+        exec java ${POSTERN_JAVA_OPTS:-} -Dlogback.configurationFile="$GEN/logback.xml" \
+            -cp "$HOME_DIR/postern-server.jar:$HOME_DIR/lib/*" org.postern.server.PosternServerMain \
+            start --conf "$GEN" --data "$DATA"
+        ;;
+    show-conf)
+        generate_conf
+        if [ $# -ge 2 ]; then
+            cat "$GEN/$2"
+        else
+            ls -l "$GEN"
+        fi
+        ;;
+    *)
+        exec "$@"
+        ;;
+esac
