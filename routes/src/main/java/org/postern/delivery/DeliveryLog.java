@@ -1,0 +1,35 @@
+package org.postern.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Postfix-style maillog lines, one per attempt and recipient:
+ * {@code Mail123: to=<a@example.com>, nexthop=mx:example.com, relay=mx1.example.com[192.0.2.1]:25, delay=1.2,
+ * dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ABC)}.
+ */
+public final class DeliveryLog {
+    private static final Logger LOGGER = LoggerFactory.getLogger("org.postern.delivery.maillog");
+
+    private DeliveryLog() {
+    }
+
+    public static void attempt(Envelope envelope, String recipient, Target host, String status, SmtpReply reply) {
+        String line = String.format(Locale.ROOT, "%s: to=<%s>, nexthop=%s, relay=%s, delay=%.1f, dsn=%s, status=%s (%s)",
+            envelope.queueId(), recipient, envelope.nextHop(), host == null ? "none" : host.toString(),
+            Duration.between(envelope.arrival(), Instant.now()).toMillis() / 1000.0, reply.enhanced(), status, reply);
+        if ("sent".equals(status)) {
+            LOGGER.info(line);
+        } else {
+            LOGGER.warn(line);
+        }
+    }
+
+    public static void event(String queueId, String text) {
+        LOGGER.info("{}: {}", queueId, text);
+    }
+}

@@ -1,0 +1,332 @@
+package org.postern.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An SMTP server on a loopback address for tests, over real sockets, scripted per command and argument: a rule
+ * answers a command whose argument contains a text with a reply, or drops the connection, or stalls (answers
+ * nothing), for a number of times or always; everything else gets a normal answer. Commands are SMTP verbs plus
+ * {@code CONNECT} (the greeting) and {@code DOT} (the end of data). Records every connection and every message
+ * received (envelope and the data with dot-stuffing removed). Serves each connection in its own thread; replies
+ * in order, so clients may pipeline. Like James's MockSMTPServer, but on sockets bound to one 127.x address.
+ */
+public final class ScriptedSmtpPeer implements AutoCloseable {
+    public static final String DROP = "<drop>";
+    public static final String STALL = "<stall>";
+
+    /** One message as the peer received it. */
+    public record Message(int connection, String mailFrom, List<String> recipients, byte[] data) {
+        public String text() {
+            return new String(data, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private record Rule(String command, String argument, String reply, AtomicInteger remaining) {
+    }
+
+    private final ServerSocket server;
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Message> messages = new CopyOnWriteArrayList<>();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile String extensions = "PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME";
+    private volatile boolean running = true;
+
+    private ScriptedSmtpPeer(ServerSocket server) {
+        this.server = server;
+        Thread accept = new Thread(this::acceptLoop, "scripted-smtp-" + server.getLocalSocketAddress());
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    /** On this loopback address and port (0: any free port). */
+    public static ScriptedSmtpPeer start(String address, int port) throws IOException {
+        InetAddress bind = InetAddress.getByName(address);
+        if (!bind.isLoopbackAddress()) {
+            throw new IllegalArgumentException("loopback addresses only: " + address);
+        }
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(bind, port), 50);
+        return new ScriptedSmtpPeer(server);
+    }
+
+    /** On port 25 of a free 127.0.25.x address, x from {@code first}: the port MX delivery uses (needs root). */
+    public static ScriptedSmtpPeer startOnPort25(int first) throws IOException {
+        for (int host = first; host < 255; host++) {
+            try {
+                return start("127.0.25." + host, 25);
+            } catch (IOException taken) {
+                // next address
+            }
+        }
+        throw new IOException("no 127.0.25.x address with port 25 free (binding port 25 needs root)");
+    }
+
+    public String host() {
+        return server.getInetAddress().getHostAddress();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Answers {@code command} whose argument contains {@code argument} with {@code reply} (or DROP, STALL), always. */
+    public ScriptedSmtpPeer on(String command, String argument, String reply) {
+        return on(command, argument, reply, Integer.MAX_VALUE);
+    }
+
+    /** The same, {@code times} times only. */
+    public ScriptedSmtpPeer on(String command, String argument, String reply, int times) {
+        rules.add(new Rule(command.toUpperCase(Locale.ROOT), argument.toLowerCase(Locale.ROOT), reply, new AtomicInteger(times)));
+        return this;
+    }
+
+    /** The EHLO keywords after the first line, e.g. "PIPELINING" or "" for none. */
+    public ScriptedSmtpPeer extensions(String... keywords) {
+        this.extensions = String.join("\r\n250-", keywords);
+        return this;
+    }
+
+    public List<Message> messages() {
+        return List.copyOf(messages);
+    }
+
+    public List<String> commands() {
+        return List.copyOf(commands);
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Waits (bounded) until {@code count} messages arrived; returns them. */
+    public List<Message> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (messages.size() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        if (messages.size() < count) {
+            throw new AssertionError("expected " + count + " messages at " + host() + ":" + port() + " within " + timeout
+                + ", got " + messages.size() + "; commands " + commands);
+        }
+        return messages();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            try {
+                Socket socket = server.accept();
+                sockets.add(socket);
+                int id = connections.incrementAndGet();
+                Thread session = new Thread(() -> serve(socket, id), "scripted-smtp-session-" + id);
+                session.setDaemon(true);
+                session.start();
+            } catch (IOException e) {
+                if (!running) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The scripted reply for this command, if a rule applies. */
+    private String scripted(String command, String argument) {
+        for (Rule rule : rules) {
+            if (rule.command().equals(command) && argument.toLowerCase(Locale.ROOT).contains(rule.argument())
+                && rule.remaining().getAndDecrement() > 0) {
+                return rule.reply();
+            }
+        }
+        return null;
+    }
+
+    private void serve(Socket socket, int id) {
+        try (socket) {
+            socket.setSoTimeout(60_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            if (!answer(out, scripted("CONNECT", ""), "220 peer.test ESMTP scripted")) {
+                return;
+            }
+            String from = null;
+            List<String> recipients = new ArrayList<>();
+            for (int lines = 0; lines < 10_000; lines++) {
+                String line = readLine(in);
+                if (line == null) {
+                    return;
+                }
+                commands.add(id + " " + line);
+                String verb = (line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line).toUpperCase(Locale.ROOT);
+                String argument = line.contains(" ") ? line.substring(line.indexOf(' ') + 1) : "";
+                String reply = scripted(verb, argument);
+                switch (verb) {
+                    case "EHLO" -> {
+                        if (!answer(out, reply, extensions.isEmpty() ? "250 peer.test" : "250-peer.test\r\n250-" + extensions + "\r\n250 HELP")) {
+                            return;
+                        }
+                    }
+                    case "MAIL" -> {
+                        from = address(argument);
+                        recipients.clear();
+                        if (!answer(out, reply, "250 2.1.0 Ok")) {
+                            return;
+                        }
+                        if (reply != null && !reply.startsWith("2")) {
+                            from = null;
+                        }
+                    }
+                    case "RCPT" -> {
+                        if (reply == null || reply.startsWith("2")) {
+                            recipients.add(address(argument));
+                        }
+                        if (!answer(out, reply, "250 2.1.5 Ok")) {
+                            return;
+                        }
+                    }
+                    case "DATA" -> {
+                        if (reply == null && (from == null || recipients.isEmpty())) {
+                            reply = "554 5.5.1 Error: no valid recipients";
+                        }
+                        if (!answer(out, reply, "354 End data with <CR><LF>.<CR><LF>")) {
+                            return;
+                        }
+                        if (reply != null && !reply.startsWith("3")) {
+                            continue;
+                        }
+                        byte[] data = readData(in);
+                        if (data == null) {
+                            return;
+                        }
+                        String end = scripted("DOT", "");
+                        if (end == null || end.startsWith("2")) {
+                            messages.add(new Message(id, from, List.copyOf(recipients), data));
+                        }
+                        if (!answer(out, end, "250 2.0.0 Ok: queued as Q" + queued.incrementAndGet())) {
+                            return;
+                        }
+                        from = null;
+                        recipients.clear();
+                    }
+                    case "RSET" -> {
+                        from = null;
+                        recipients.clear();
+                        if (!answer(out, reply, "250 2.0.0 Ok")) {
+                            return;
+                        }
+                    }
+                    case "QUIT" -> {
+                        answer(out, reply, "221 2.0.0 Bye");
+                        return;
+                    }
+                    default -> {
+                        if (!answer(out, reply, verb.equals("HELO") || verb.equals("NOOP") ? "250 peer.test" : "502 5.5.2 Error: command not recognized")) {
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    /** Writes the scripted reply or the default; false when the connection is to be dropped (or stalled, then dropped). */
+    private boolean answer(OutputStream out, String scripted, String normal) throws IOException {
+        String reply = scripted == null ? normal : scripted;
+        if (DROP.equals(reply)) {
+            return false;
+        }
+        if (STALL.equals(reply)) {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return !(reply.startsWith("421"));
+    }
+
+    private static String address(String argument) {
+        int open = argument.indexOf('<');
+        int close = argument.indexOf('>', open + 1);
+        return open >= 0 && close > open ? argument.substring(open + 1, close) : argument;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        byte[] line = readLineBytes(in);
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readLineBytes(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return java.util.Arrays.copyOf(bytes, length);
+            }
+            line.write(b);
+        }
+    }
+
+    /** The data up to the lone dot, dot-stuffing removed, CRLF line ends. */
+    private static byte[] readData(InputStream in) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        while (true) {
+            byte[] line = readLineBytes(in);
+            if (line == null) {
+                return null;
+            }
+            if (line.length == 1 && line[0] == '.') {
+                return data.toByteArray();
+            }
+            int start = line.length > 0 && line[0] == '.' ? 1 : 0;
+            data.write(line, start, line.length - start);
+            data.write('\r');
+            data.write('\n');
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
