@@ -32,7 +32,8 @@ class JamesQueueConsumer extends DefaultConsumer {
     private final int concurrency;
     private Scheduler workers;
     private Scheduler reader;
-    private Disposable subscription;
+    private volatile Disposable subscription;
+    private volatile boolean running;
 
     JamesQueueConsumer(JamesQueueEndpoint endpoint, Processor processor, MailQueue queue, int concurrency) {
         super(endpoint, processor);
@@ -45,11 +46,24 @@ class JamesQueueConsumer extends DefaultConsumer {
         super.doStart();
         workers = Schedulers.newBoundedElastic(concurrency + 1, 1_000, "postern-" + queue.getName().asString());
         reader = Schedulers.newBoundedElastic(1, 1_000, "postern-" + queue.getName().asString() + "-dequeue");
+        running = true;
+        subscribe();
+    }
+
+    /** Reads the queue; when reading fails (the broker, not a mail), reads again a second later. */
+    private synchronized void subscribe() {
+        if (!running) {
+            return;
+        }
         subscription = Flux.from(queue.deQueue())
             .flatMap(item -> Mono.fromRunnable(() -> handle(item)).subscribeOn(workers), concurrency)
-            .onErrorContinue((error, item) -> LOGGER.error("outbound queue {}: {}", queue.getName().asString(), item, error))
             .subscribeOn(reader)
-            .subscribe();
+            .subscribe(any -> { }, error -> {
+                if (running) {
+                    LOGGER.error("reading queue {} failed; reading again in 1s", queue.getName().asString(), error);
+                    Mono.delay(java.time.Duration.ofSeconds(1)).subscribe(tick -> subscribe());
+                }
+            });
     }
 
     private void handle(MailQueue.MailQueueItem item) {
@@ -83,6 +97,9 @@ class JamesQueueConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        synchronized (this) {
+            running = false;
+        }
         if (subscription != null) {
             subscription.dispose();
         }

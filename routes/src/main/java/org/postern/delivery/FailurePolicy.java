@@ -45,7 +45,7 @@ public final class FailurePolicy {
 
     /** The reply standing for a deferred recipient whose mail expired. */
     public static SmtpReply expired(SmtpReply last) {
-        return SmtpReply.local(550, EXPIRED_STATUS, "delivery time expired; last error: " + last);
+        return SmtpReply.local(450, EXPIRED_STATUS, "delivery time expired; last error: " + last);
     }
 
     public static SmtpReply loop(int received, int limit) {

@@ -26,13 +26,15 @@ import org.apache.james.server.core.configuration.FileConfigurationProvider;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.webadmin.FixedPortSupplier;
 import org.apache.james.webadmin.WebAdminConfiguration;
+import org.postern.camel.DeliveryRoutesModule;
 
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
 /**
  * The Postern assembly: James 3.8.1's SMTP and POP3 servers, spool and mailet container, webadmin, mailboxes and
- * data on JPA (embedded Derby by default), and persistent queues on embedded ActiveMQ, under one data directory.
+ * data on JPA (embedded Derby by default), and persistent queues on embedded ActiveMQ, under one data directory;
+ * routed mail leaves through the Camel delivery routes ({@link DeliveryRoutesModule}).
  */
 public final class PosternServer {
     /** James generates a self-signed keystore for every TLS listener whose keystore file is missing. */
@@ -56,7 +58,8 @@ public final class PosternServer {
         new DefaultProcessorsConfigurationProviderModule(),
         new RawPostDequeueDecoratorModule(),
         new NaiveDelegationStoreModule(),
-        new TaskManagerModule());
+        new TaskManagerModule(),
+        new DeliveryRoutesModule());
 
     static final Module STORAGE = Modules.combine(
         new MailboxModule(),
