@@ -15,7 +15,7 @@ public enum TlsPolicy {
             case "none" -> NONE;
             case "may" -> MAY;
             case "encrypt" -> ENCRYPT;
-            default -> throw new IllegalArgumentException("must be none, may or encrypt");
+            default -> throw new IllegalArgumentException("none, may or encrypt");
         };
     }
 }
