@@ -16,6 +16,7 @@ export MSGS=${MSGS:-20000} SESSIONS=${SESSIONS:-20} SIZE=${SIZE:-2048}
 WARMUP_MSGS=${WARMUP_MSGS:-2000}
 ADDR=${ADDR:-127.0.0.32}
 RUN=$(mktemp -d /tmp/postern-relay.XXXXXX)
+chmod 755 "$RUN"   # the private Postfix reaches its folders below as the postfix user
 export BENCH_RUN="$RUN/anchors" OUT="$RUN/relay.jsonl" RUNS=1 PAUSE=2
 say() { printf '%s\n' "$*" >&2; }
 command -v smtp-source >/dev/null || { say "needs smtp-source: apt-get install postfix"; exit 1; }

@@ -38,7 +38,9 @@ public class DeliverProcessor implements Processor {
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
         int received = DsnBuilder.receivedHeaders(message);
-        if (received > maxReceivedHeaders) {
+        if (envelope.recipients().isEmpty()) {
+            DeliveryLog.event(envelope.queueId(), "no recipient left: nothing to deliver");
+        } else if (received > maxReceivedHeaders) {
             SmtpReply loop = FailurePolicy.loop(received, maxReceivedHeaders);
             for (String recipient : envelope.recipients()) {
                 failed.add(new RecipientOutcome(recipient, RecipientOutcome.Status.FAILED, loop, null));

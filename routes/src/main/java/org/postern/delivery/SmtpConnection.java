@@ -30,7 +30,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * One SMTP client session with one host (RFC 5321): greeting, EHLO (HELO when EHLO is refused), STARTTLS per
- * policy, then any number of transactions. A transaction declares SIZE when offered, BODY=8BITMIME for 8-bit
+ * policy, then any number of transactions. A message larger than the server's SIZE fails at once (552 5.3.4, as
+ * Postfix does). A transaction declares SIZE when offered, BODY=8BITMIME for 8-bit
  * content when offered, pipelines MAIL and all RCPTs when PIPELINING is offered (RFC 2920), and sends DATA only
  * when a recipient was accepted. Every read has the RFC 5321 section 4.5.3.2 timeout of its stage. The message
  * bytes are sent as given, with dot-stuffing and bare LFs made CRLF, nothing else.
@@ -179,6 +180,12 @@ public final class SmtpConnection implements AutoCloseable {
 
     private Map<String, SmtpReply> transaction(String sender, List<String> recipients, byte[] message) throws IOException {
         Map<String, SmtpReply> outcome = new LinkedHashMap<>();
+        if (maxSize > 0 && message.length > maxSize) {
+            SmtpReply tooBig = SmtpReply.local(552, "5.3.4", "message size " + message.length + " exceeds size limit "
+                + maxSize + " of server " + target);
+            recipients.forEach(recipient -> outcome.put(recipient, tooBig));
+            return outcome;
+        }
         StringBuilder mail = new StringBuilder("MAIL FROM:<").append(sender).append('>');
         if (extensions.contains("SIZE")) {
             mail.append(" SIZE=").append(message.length);

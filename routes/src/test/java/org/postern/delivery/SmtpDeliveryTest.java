@@ -189,4 +189,15 @@ class SmtpDeliveryTest {
         assertThat(mx.commands()).anyMatch(command -> command.endsWith("HELO postern.test"));
         assertThat(mx.commands()).anyMatch(command -> command.endsWith("MAIL FROM:<sender@example.test>"));
     }
+
+    @Test
+    void aMessageLargerThanTheServersSizeShouldFailWithoutSendingIt() throws Exception {
+        ScriptedSmtpPeer mx = peer(14).extensions("PIPELINING", "SIZE 20");
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("5.3.4");
+        assertThat(mx.commands()).noneMatch(command -> command.contains("MAIL FROM"));
+    }
 }
