@@ -25,14 +25,24 @@ class SmtpDeliveryTest {
     private ConnectionCache cache;
     private SmtpDelivery delivery;
 
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path keys;
+
     @BeforeEach
     void setUp() {
+        setUp(Map.of());
+    }
+
+    private void setUp(Map<String, TlsPolicy> tlsByNextHop) {
+        if (cache != null) {
+            cache.close();
+        }
         DeliverySettings defaults = DeliverySettings.defaults();
         DeliverySettings settings = new DeliverySettings(defaults.queue(), 4, "postern.test", defaults.retry(),
             new DeliverySettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2)),
             new DeliverySettings.CacheLimits(Duration.ofSeconds(5), 100, Duration.ofSeconds(60)), 4,
-            TlsPolicy.MAY, Map.of(), 50);
+            TlsPolicy.MAY, tlsByNextHop, 50);
         cache = new ConnectionCache(settings.connectionCache());
         delivery = new SmtpDelivery(settings, cache);
     }
@@ -199,5 +209,51 @@ class SmtpDeliveryTest {
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
         assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("5.3.4");
         assertThat(mx.commands()).noneMatch(command -> command.contains("MAIL FROM"));
+    }
+
+    @Test
+    void mayShouldStartTlsWhenOfferedWithoutCheckingTheCertificate() throws Exception {
+        ScriptedSmtpPeer mx = peer(15).tls(ScriptedSmtpPeer.selfSignedContext("mx15.dest.test", keys));
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(mx.tlsConnections()).containsExactly(1);
+        assertThat(mx.messages()).singleElement().satisfies(message -> assertThat(message.data()).isEqualTo(MESSAGE));
+    }
+
+    @Test
+    void encryptShouldRefuseACertificateThatCannotBeVerified() throws Exception {
+        setUp(Map.of("mx:dest.test", TlsPolicy.ENCRYPT));
+        ScriptedSmtpPeer mx = peer(16).tls(ScriptedSmtpPeer.selfSignedContext("mx16.dest.test", keys));
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+        assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("4.7.5");
+        assertThat(mx.messages()).isEmpty();
+    }
+
+    @Test
+    void encryptShouldNotSendInClearWhenStartTlsIsNotOffered() throws Exception {
+        setUp(Map.of("mx:dest.test", TlsPolicy.ENCRYPT));
+        ScriptedSmtpPeer mx = peer(17);
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+        assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("4.7.5");
+        assertThat(mx.commands()).noneMatch(command -> command.contains("MAIL FROM"));
+    }
+
+    @Test
+    void noneShouldNeverStartTls() throws Exception {
+        setUp(Map.of("mx:dest.test", TlsPolicy.NONE));
+        ScriptedSmtpPeer mx = peer(18).tls(ScriptedSmtpPeer.selfSignedContext("mx18.dest.test", keys));
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(mx.tlsConnections()).isEmpty();
     }
 }

@@ -49,6 +49,8 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private volatile String extensions = "PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME";
     private volatile boolean running = true;
+    private volatile javax.net.ssl.SSLContext tls;
+    private final List<Integer> tlsConnections = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpPeer(ServerSocket server) {
         this.server = server;
@@ -106,6 +108,40 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         return this;
     }
 
+    /** Offers STARTTLS with this server context (e.g. from {@link #selfSignedContext}). */
+    public ScriptedSmtpPeer tls(javax.net.ssl.SSLContext context) {
+        this.tls = context;
+        return this;
+    }
+
+    /** Connections (by number) that completed STARTTLS. */
+    public List<Integer> tlsConnections() {
+        return List.copyOf(tlsConnections);
+    }
+
+    /** A server TLS context with a fresh self-signed certificate for {@code host} (made by the JDK's keytool). */
+    public static javax.net.ssl.SSLContext selfSignedContext(String host, java.nio.file.Path directory) throws Exception {
+        java.nio.file.Path keystore = directory.resolve("peer-" + host + ".p12");
+        java.nio.file.Files.deleteIfExists(keystore);
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair", "-alias", "peer", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+            "-dname", "CN=" + host, "-ext", "SAN=dns:" + host, "-storetype", "PKCS12",
+            "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+            .redirectErrorStream(true).start();
+        if (!keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            throw new IOException("keytool failed: " + new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
     public List<Message> messages() {
         return List.copyOf(messages);
     }
@@ -159,8 +195,9 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         return null;
     }
 
-    private void serve(Socket socket, int id) {
-        try (socket) {
+    private void serve(Socket plain, int id) {
+        Socket socket = plain;
+        try (plain) {
             socket.setSoTimeout(60_000);
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
@@ -180,9 +217,33 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                 String reply = scripted(verb, argument);
                 switch (verb) {
                     case "EHLO" -> {
-                        if (!answer(out, reply, extensions.isEmpty() ? "250 peer.test" : "250-peer.test\r\n250-" + extensions + "\r\n250 HELP")) {
+                        String offered = extensions + (tls != null && !(socket instanceof javax.net.ssl.SSLSocket) ? "\r\n250-STARTTLS" : "");
+                        if (!answer(out, reply, offered.isEmpty() ? "250 peer.test" : "250-peer.test\r\n250-" + offered + "\r\n250 HELP")) {
                             return;
                         }
+                    }
+                    case "STARTTLS" -> {
+                        if (tls == null || socket instanceof javax.net.ssl.SSLSocket || reply != null) {
+                            if (!answer(out, reply, "502 5.5.1 no TLS here")) {
+                                return;
+                            }
+                            continue;
+                        }
+                        answer(out, null, "220 2.0.0 Ready to start TLS");
+                        javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                            .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                        secure.setUseClientMode(false);
+                        try {
+                            secure.startHandshake();
+                        } catch (IOException handshake) {
+                            return;
+                        }
+                        socket = secure;
+                        in = new BufferedInputStream(secure.getInputStream());
+                        out = secure.getOutputStream();
+                        tlsConnections.add(id);
+                        from = null;
+                        recipients.clear();
                     }
                     case "MAIL" -> {
                         from = address(argument);
