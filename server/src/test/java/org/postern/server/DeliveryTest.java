@@ -200,6 +200,19 @@ class DeliveryTest {
     }
 
     @Test
+    void aBounceForARemoteSenderShouldBeRelayedToItsMxFromTheNullSender() throws Exception {
+        send("remote-sender@dest.test", List.of("bad-remote@dest.test"), "Subject: remote sender\r\n\r\nhello\r\n");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> mx.messages().stream()
+            .anyMatch(message -> message.text().contains("Final-Recipient: rfc822; bad-remote@dest.test")));
+        ScriptedSmtpPeer.Message bounce = mx.messages().stream()
+            .filter(message -> message.text().contains("Final-Recipient: rfc822; bad-remote@dest.test")).findFirst().orElseThrow();
+        assertThat(bounce.mailFrom()).isEmpty();
+        assertThat(bounce.recipients()).containsExactly("remote-sender@dest.test");
+        assertThat(bounce.text()).contains("Status: 5.1.1").contains("Subject: remote sender");
+    }
+
+    @Test
     void aFailureOfAMailFromTheNullSenderShouldNeverBeBounced() throws Exception {
         String queueId = send("", List.of("bad-null@dest.test"), "Subject: from null sender\r\n\r\nhello\r\n");
 
