@@ -50,6 +50,7 @@ public final class SmtpConnection implements AutoCloseable {
     private boolean tls;
     private boolean usable = true;
     private int transactions;
+    private boolean answered;
     private long idleSinceNanos;
 
     private SmtpConnection(Target target, DeliverySettings.Timeouts timeouts) {
@@ -168,6 +169,7 @@ public final class SmtpConnection implements AutoCloseable {
      * Throws {@link IOException} when the connection broke or timed out; the connection is then unusable.
      */
     public Map<String, SmtpReply> send(String sender, List<String> recipients, byte[] message) throws IOException {
+        answered = false;
         try {
             return transaction(sender, recipients, message);
         } catch (IOException e) {
@@ -202,11 +204,13 @@ public final class SmtpConnection implements AutoCloseable {
             }
             out.flush();
             mailReply = read(timeouts.mail());
+            answered = true;
             for (int i = 0; i < recipients.size(); i++) {
                 rcptReplies.add(read(timeouts.rcpt()));
             }
         } else {
             mailReply = command(mail.toString(), timeouts.mail());
+            answered = true;
             if (mailReply.code() == 250) {
                 for (String recipient : recipients) {
                     rcptReplies.add(command("RCPT TO:<" + recipient + ">", timeouts.rcpt()));
@@ -294,6 +298,11 @@ public final class SmtpConnection implements AutoCloseable {
     /** Whether the session can carry another transaction (a completed transaction leaves it ready, no RSET needed). */
     public boolean usable() {
         return usable && socket != null && !socket.isClosed();
+    }
+
+    /** Whether the server answered anything in the last transaction (false: it was gone before MAIL). */
+    public boolean answeredLastTransaction() {
+        return answered;
     }
 
     public Target target() {

@@ -12,7 +12,7 @@ import java.util.concurrent.Semaphore;
  * One delivery attempt of one message to one next hop over SMTP: the hosts (MX order, then each address) are
  * tried in turn until every recipient is decided by {@link FailurePolicy}; all recipients travel in one
  * transaction per host. Sessions come from and go back to the {@link ConnectionCache}; a cached session that
- * turns out dead is replaced by a fresh one once. At most {@code concurrencyPerDestination} attempts run at once
+ * turns out closed before it answered MAIL is replaced by a fresh one once. At most {@code concurrencyPerDestination} attempts run at once
  * for one next hop. Every recipient's outcome on every host is logged ({@link DeliveryLog}).
  */
 public final class SmtpDelivery {
@@ -89,9 +89,13 @@ public final class SmtpDelivery {
                 Map<String, SmtpReply> replies = cached.send(envelope.sender(), recipients, message);
                 cache.give(cached);
                 return replies;
-            } catch (IOException stale) {
+            } catch (IOException e) {
                 cached.close();
-                // a cached session may have been closed by the server meanwhile: one fresh try below
+                if (cached.answeredLastTransaction()) {
+                    // the server had taken part in the transaction: no second try now, which could deliver twice
+                    throw new SessionFailure(SmtpReply.local(451, "4.4.2", "lost connection with " + target + ": " + e.getMessage()), e);
+                }
+                // the server had closed the idle session meanwhile: one fresh try below
             }
         }
         SmtpConnection fresh = SmtpConnection.open(target, settings.heloName(), tls, settings.timeouts());

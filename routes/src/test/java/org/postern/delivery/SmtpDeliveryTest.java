@@ -256,4 +256,28 @@ class SmtpDeliveryTest {
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(mx.tlsConnections()).isEmpty();
     }
+
+    @Test
+    void aCachedSessionClosedByTheServerShouldBeReplacedByAFreshOne() throws Exception {
+        ScriptedSmtpPeer mx = peer(19);
+        delivery.deliver(envelope("first@dest.test"), MESSAGE, List.of(target(mx)));
+        mx.on("MAIL", "", ScriptedSmtpPeer.DROP, 1);
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("second@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("second@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(mx.connections()).isEqualTo(2);
+        assertThat(mx.messages()).hasSize(2);
+    }
+
+    @Test
+    void aCachedSessionLostAfterTheServerAnsweredShouldDeferRatherThanSendAgain() throws Exception {
+        ScriptedSmtpPeer mx = peer(20);
+        delivery.deliver(envelope("first@dest.test"), MESSAGE, List.of(target(mx)));
+        mx.on("DOT", "", ScriptedSmtpPeer.DROP, 1);
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("second@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("second@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+        assertThat(mx.connections()).isEqualTo(1);
+    }
 }
