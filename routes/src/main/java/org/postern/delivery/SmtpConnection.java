@@ -33,7 +33,8 @@ import javax.net.ssl.X509TrustManager;
  * policy, then any number of transactions. A message larger than the server's SIZE fails at once (552 5.3.4, as
  * Postfix does). A transaction declares SIZE when offered, BODY=8BITMIME for 8-bit
  * content when offered, pipelines MAIL and all RCPTs when PIPELINING is offered (RFC 2920), and sends DATA only
- * when a recipient was accepted. Every read has the RFC 5321 section 4.5.3.2 timeout of its stage. The message
+ * when a recipient was accepted. Every read has the RFC 5321 section 4.5.3.2 timeout of its stage, every write the
+ * data block timeout ({@link TimedOutputStream}). The message
  * bytes are sent as given, with dot-stuffing and bare LFs made CRLF, nothing else.
  */
 public final class SmtpConnection implements AutoCloseable {
@@ -82,7 +83,7 @@ public final class SmtpConnection implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(target.address(), target.port()), millis(timeouts.connect()));
         in = new BufferedInputStream(socket.getInputStream());
-        out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        out = new BufferedOutputStream(new TimedOutputStream(socket, socket.getOutputStream(), timeouts.dataBlock()), 64 * 1024);
         SmtpReply greeting = read(timeouts.greeting());
         if (greeting.code() != 220) {
             send("QUIT");
@@ -156,7 +157,7 @@ public final class SmtpConnection implements AutoCloseable {
             ssl.startHandshake();
             socket = ssl;
             in = new BufferedInputStream(ssl.getInputStream());
-            out = new BufferedOutputStream(ssl.getOutputStream(), 64 * 1024);
+            out = new BufferedOutputStream(new TimedOutputStream(ssl, ssl.getOutputStream(), timeouts.dataBlock()), 64 * 1024);
             tls = true;
         } catch (java.security.GeneralSecurityException | IOException e) {
             throw new SessionFailure(SmtpReply.local(451, "4.7.5", "TLS with " + target + " failed: " + e.getMessage()), e);

@@ -280,4 +280,21 @@ class SmtpDeliveryTest {
         assertThat(outcome.get("second@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(mx.connections()).isEqualTo(1);
     }
+
+    @Test
+    void aHostThatStopsReadingTheDataShouldTimeOutAndDefer() throws Exception {
+        ScriptedSmtpPeer mx = peer(21).extensions("PIPELINING").on("DATA", "", ScriptedSmtpPeer.STALL_READING);
+        byte[] big = new byte[32 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        for (int i = 998; i < big.length; i += 1000) {
+            big[i] = '\r';
+            big[i + 1] = '\n';
+        }
+        Instant start = Instant.now();
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), big, List.of(target(mx)));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(20));
+    }
 }

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScriptedSmtpPeer implements AutoCloseable {
     public static final String DROP = "<drop>";
     public static final String STALL = "<stall>";
+    /** For DATA: answers 354, then stops reading (the client's writes block once the socket buffers are full). */
+    public static final String STALL_READING = "<354 then stop reading>";
 
     /** One message as the peer received it. */
     public record Message(int connection, String mailFrom, List<String> recipients, byte[] data) {
@@ -264,6 +266,11 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         }
                     }
                     case "DATA" -> {
+                        if (STALL_READING.equals(reply)) {
+                            answer(out, null, "354 End data with <CR><LF>.<CR><LF>");
+                            answer(out, STALL, null);
+                            return;
+                        }
                         if (reply == null && (from == null || recipients.isEmpty())) {
                             reply = "554 5.5.1 Error: no valid recipients";
                         }
