@@ -34,6 +34,10 @@ class SmtpDeliveryTest {
     }
 
     private void setUp(Map<String, TlsPolicy> tlsByNextHop) {
+        setUp(tlsByNextHop, 4);
+    }
+
+    private void setUp(Map<String, TlsPolicy> tlsByNextHop, int perDestination) {
         if (cache != null) {
             cache.close();
         }
@@ -41,7 +45,7 @@ class SmtpDeliveryTest {
         DeliverySettings settings = new DeliverySettings(defaults.queue(), 4, "postern.test", defaults.retry(),
             new DeliverySettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2)),
-            new DeliverySettings.CacheLimits(Duration.ofSeconds(5), 100, Duration.ofSeconds(60)), 4,
+            new DeliverySettings.CacheLimits(Duration.ofSeconds(5), 100, Duration.ofSeconds(60)), perDestination,
             TlsPolicy.MAY, tlsByNextHop, 50);
         cache = new ConnectionCache(settings.connectionCache());
         delivery = new SmtpDelivery(settings, cache);
@@ -296,5 +300,28 @@ class SmtpDeliveryTest {
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void noMoreAttemptsThanTheLimitShouldRunAtOnceForOneNextHop() throws Exception {
+        setUp(Map.of(), 2);
+        ScriptedSmtpPeer mx = peer(22).slowDataEnd(Duration.ofMillis(300));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Map<String, RecipientOutcome>>> attempts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String recipient = "p" + i + "@dest.test";
+                attempts.add(threads.submit(() -> delivery.deliver(envelope(recipient), MESSAGE, List.of(target(mx)))));
+            }
+            for (var attempt : attempts) {
+                assertThat(attempt.get(30, java.util.concurrent.TimeUnit.SECONDS).values()).extracting(RecipientOutcome::status)
+                    .containsOnly(RecipientOutcome.Status.DELIVERED);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(mx.messages()).hasSize(6);
+        assertThat(mx.maxConcurrentTransactions()).isEqualTo(2);
     }
 }

@@ -52,6 +52,9 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     private volatile String extensions = "PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME";
     private volatile boolean running = true;
     private volatile javax.net.ssl.SSLContext tls;
+    private volatile long dataEndDelayMillis;
+    private final AtomicInteger inTransaction = new AtomicInteger();
+    private final AtomicInteger maxInTransaction = new AtomicInteger();
     private final List<Integer> tlsConnections = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpPeer(ServerSocket server) {
@@ -114,6 +117,17 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     public ScriptedSmtpPeer tls(javax.net.ssl.SSLContext context) {
         this.tls = context;
         return this;
+    }
+
+    /** Waits this long before answering the end of data, so that transactions overlap. */
+    public ScriptedSmtpPeer slowDataEnd(Duration delay) {
+        this.dataEndDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** The most transactions (MAIL to end of data) that were in progress at once. */
+    public int maxConcurrentTransactions() {
+        return maxInTransaction.get();
     }
 
     /** Connections (by number) that completed STARTTLS. */
@@ -283,6 +297,15 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         byte[] data = readData(in);
                         if (data == null) {
                             return;
+                        }
+                        int now = inTransaction.incrementAndGet();
+                        maxInTransaction.accumulateAndGet(now, Math::max);
+                        try {
+                            Thread.sleep(dataEndDelayMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            inTransaction.decrementAndGet();
                         }
                         String end = scripted("DOT", "");
                         if (end == null || end.startsWith("2")) {
