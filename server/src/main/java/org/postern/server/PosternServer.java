@@ -58,8 +58,10 @@ public final class PosternServer {
         new DefaultProcessorsConfigurationProviderModule(),
         new RawPostDequeueDecoratorModule(),
         new NaiveDelegationStoreModule(),
-        new TaskManagerModule(),
-        new DeliveryRoutesModule());
+        new TaskManagerModule());
+
+    /** The Camel delivery routes; a stock James loads them through extensions.properties instead. */
+    static final Module DELIVERY = new DeliveryRoutesModule();
 
     static final Module STORAGE = Modules.combine(
         new MailboxModule(),
@@ -80,10 +82,15 @@ public final class PosternServer {
     }
 
     public static GuiceJamesServer create(Path conf, Path data, Listeners listeners) {
+        return create(conf, data, listeners, true);
+    }
+
+    /** {@code deliveryRoutes} false: as a stock James would be, for the extensions.properties form. */
+    static GuiceJamesServer create(Path conf, Path data, Listeners listeners, boolean deliveryRoutes) {
         Configuration configuration = new Configuration.Basic(
             new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(conf, data));
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(PROTOCOLS, WEBADMIN, MAIL_PROCESSING, STORAGE)
+            .combineWith(PROTOCOLS, WEBADMIN, MAIL_PROCESSING, STORAGE, deliveryRoutes ? DELIVERY : Modules.EMPTY_MODULE)
             .overrideWith(new RunArgumentsModule(GENERATE_MISSING_KEYSTORE));
         if (!listeners.overridesAnything()) {
             return server;
