@@ -62,7 +62,8 @@ public class DeliveryContext implements Startable {
             new DeliverProcessor(new SmtpDelivery(settings, cache), new NextHopTargets(routing), settings.maxReceivedHeaders()),
             new ScheduleProcessor(settings.retry(), clock),
             new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock),
-            new RequeueProcessor(outbound, settings.retry())));
+            RequeueProcessor.deferred(outbound, settings.retry()),
+            RequeueProcessor.afterError(outbound, settings.retry())));
         context.start();
         camel = context;
         LOGGER.info("Camel delivery routes started: queue {}, {} threads, retry {}", settings.queue(), settings.threads(), settings.retry());

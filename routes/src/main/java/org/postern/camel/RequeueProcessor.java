@@ -21,21 +21,41 @@ import org.postern.queue.DeliveryAttributes;
  * after this enqueue returned.
  */
 public class RequeueProcessor implements Processor {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(RequeueProcessor.class);
     private final MailQueue queue;
     private final RetrySchedule schedule;
+    private final boolean afterError;
 
-    public RequeueProcessor(MailQueue queue, RetrySchedule schedule) {
+    /** Re-queues the deferred recipients (the {@link DeliveryHeaders#DEFERRED} header). */
+    public static RequeueProcessor deferred(MailQueue queue, RetrySchedule schedule) {
+        return new RequeueProcessor(queue, schedule, false);
+    }
+
+    /** Re-queues the mail as it came, all its recipients pending, after an unexpected error in the route. */
+    public static RequeueProcessor afterError(MailQueue queue, RetrySchedule schedule) {
+        return new RequeueProcessor(queue, schedule, true);
+    }
+
+    private RequeueProcessor(MailQueue queue, RetrySchedule schedule, boolean afterError) {
         this.queue = queue;
         this.schedule = schedule;
+        this.afterError = afterError;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        List<RecipientOutcome> deferred = exchange.getIn().getHeader(DeliveryHeaders.DEFERRED, List.class);
         Mail mail = exchange.getProperty(DeliveryHeaders.MAIL, Mail.class);
         int attempts = exchange.getIn().getHeader(DeliveryHeaders.ATTEMPTS, Integer.class) + 1;
         Duration delay = schedule.delayAfter(attempts);
+        if (afterError) {
+            Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            mail.setAttribute(new Attribute(DeliveryAttributes.ATTEMPTS, AttributeValue.of(attempts)));
+            queue.enQueue(mail, delay);
+            LOGGER.error("{}: delivery failed unexpectedly, attempt {}, next try in {}", mail.getName(), attempts, delay, error);
+            return;
+        }
+        List<RecipientOutcome> deferred = exchange.getIn().getHeader(DeliveryHeaders.DEFERRED, List.class);
         mail.setRecipients(deferred.stream().map(outcome -> {
             try {
                 return new MailAddress(outcome.recipient());
