@@ -47,6 +47,11 @@ public class RoutingServices {
         return mx().cachedTtlSeconds(name);
     }
 
+    /** The one MX lookup (and its cache) of this server, for delivery's per-attempt host lookups. */
+    public MxLookup mxLookup() throws ConfigurationException {
+        return mx();
+    }
+
     private synchronized MxLookup mx() throws ConfigurationException {
         if (mx == null) {
             mx = new MxLookup(DnsSettings.from(configuration.getConfiguration("dnsservice")).resolver());

@@ -37,7 +37,7 @@ class CalloutVerifierTest {
     }
 
     ScriptedSmtpPeer peer(String address) throws Exception {
-        ScriptedSmtpPeer peer = ScriptedSmtpPeer.start(address);
+        ScriptedSmtpPeer peer = ScriptedSmtpPeer.start(address, 0);
         closeMe.add(peer);
         return peer;
     }
@@ -55,9 +55,9 @@ class CalloutVerifierTest {
     @Test
     void thePeersAnswerShouldDecideAndBeCachedForItsTime() throws Exception {
         ScriptedSmtpPeer peer = peer("127.0.0.61")
-            .rcpt("alice@partner.test", "250 2.1.5 OK")
-            .rcpt("nobody@partner.test", "550 5.1.1 <nobody@partner.test>: user unknown")
-            .rcpt("busy@partner.test", "450 4.2.1 mailbox busy");
+            .on("RCPT", "alice@partner.test", "250 2.1.5 OK")
+            .on("RCPT", "nobody@partner.test", "550 5.1.1 <nobody@partner.test>: user unknown")
+            .on("RCPT", "busy@partner.test", "450 4.2.1 mailbox busy");
         CalloutVerifier callout = verifier(peer.port(), "127.0.0.61");
 
         assertThat(callout.verify(new MailAddress("alice@partner.test"))).isInstanceOf(CalloutAnswer.Exists.class);
@@ -69,20 +69,24 @@ class CalloutVerifierTest {
         callout.verify(new MailAddress("Alice@Partner.test"));
         callout.verify(new MailAddress("nobody@partner.test"));
         callout.verify(new MailAddress("busy@partner.test"));
-        assertThat(peer.rcptCount("alice@partner.test")).isEqualTo(1);
-        assertThat(peer.rcptCount("nobody@partner.test")).isEqualTo(1);
-        assertThat(peer.rcptCount("busy@partner.test")).as("a temporary answer is not cached").isEqualTo(2);
-        assertThat(peer.commands()).contains("EHLO gw.test", "MAIL FROM:<>", "RSET", "QUIT");
+        assertThat(peer.count("RCPT", "alice@partner.test")).isEqualTo(1);
+        assertThat(peer.count("RCPT", "nobody@partner.test")).isEqualTo(1);
+        assertThat(peer.count("RCPT", "busy@partner.test")).as("a temporary answer is not cached").isEqualTo(2);
+        // four probes: alice, nobody, busy, and busy again
+        assertThat(peer.count("EHLO", "gw.test")).isEqualTo(4);
+        assertThat(peer.count("MAIL", "FROM:<>")).isEqualTo(4);
+        assertThat(peer.count("RSET", "")).isEqualTo(4);
+        assertThat(peer.count("QUIT", "")).isEqualTo(4);
 
         clock.advance(Duration.ofMinutes(11));
         callout.verify(new MailAddress("alice@partner.test"));
         callout.verify(new MailAddress("nobody@partner.test"));
-        assertThat(peer.rcptCount("alice@partner.test")).as("positive answers live 1h").isEqualTo(1);
-        assertThat(peer.rcptCount("nobody@partner.test")).as("negative answers live 10m").isEqualTo(2);
+        assertThat(peer.count("RCPT", "alice@partner.test")).as("positive answers live 1h").isEqualTo(1);
+        assertThat(peer.count("RCPT", "nobody@partner.test")).as("negative answers live 10m").isEqualTo(2);
 
         clock.advance(Duration.ofMinutes(50));
         callout.verify(new MailAddress("alice@partner.test"));
-        assertThat(peer.rcptCount("alice@partner.test")).isEqualTo(2);
+        assertThat(peer.count("RCPT", "alice@partner.test")).isEqualTo(2);
     }
 
     @Test
@@ -93,12 +97,12 @@ class CalloutVerifierTest {
         CalloutVerifier callout = verifier(port, "127.0.0.62", "127.0.0.63");
 
         assertThat(callout.verify(new MailAddress("alice@partner.test"))).isInstanceOf(CalloutAnswer.Exists.class);
-        assertThat(second.rcptCount("alice@partner.test")).isEqualTo(1);
+        assertThat(second.count("RCPT", "alice@partner.test")).isEqualTo(1);
     }
 
     @Test
     void whenNoHostCanBeAskedTheAnswerShouldBeTryLaterWith441() throws Exception {
-        ScriptedSmtpPeer dropping = peer("127.0.0.64").defaultRcpt(ScriptedSmtpPeer.DROP);
+        ScriptedSmtpPeer dropping = peer("127.0.0.64").on("RCPT", "", ScriptedSmtpPeer.DROP);
         CalloutVerifier refused = verifier(freePort("127.0.0.65"), "127.0.0.65");
         CalloutVerifier dropped = verifier(dropping.port(), "127.0.0.64");
 
@@ -124,7 +128,7 @@ class CalloutVerifierTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(peer.rcptCount("carol@partner.test")).isEqualTo(1);
+        assertThat(peer.count("RCPT", "carol@partner.test")).isEqualTo(1);
         assertThat(callout.probes()).isEqualTo(1);
     }
 

@@ -56,7 +56,7 @@ class RecipientAcceptanceTest {
         rewrites.setDomainList(domains);
         rewrites.setUsersRepository(users);
         rewrites.addMapping(MappingSource.fromUser("sales", "example.test"), Mapping.address("user@example.test"));
-        peer = ScriptedSmtpPeer.start("127.0.0.67").rcpt("gone@callout.test", "550 5.1.1 no such user");
+        peer = ScriptedSmtpPeer.start("127.0.0.67", 0).on("RCPT", "gone@callout.test", "550 5.1.1 no such user");
         acceptance = acceptance(domains);
     }
 

@@ -1,151 +1,435 @@
 package org.postern.testing;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A real SMTP server on a loopback address that answers RCPT TO per recipient as a test scripts it: a reply line
- * such as {@code "550 5.1.1 No such user"}, or {@link #DROP} to close the connection without a word. Every command
- * it receives is recorded, so a test can count probes and sessions.
+ * An SMTP server on a loopback address for tests, over real sockets, scripted per command and argument: a rule
+ * answers a command whose argument contains a text with a reply, or drops the connection, or stalls (answers
+ * nothing), for a number of times or always; everything else gets a normal answer. Commands are SMTP verbs plus
+ * {@code CONNECT} (the greeting) and {@code DOT} (the end of data). Records every connection and every message
+ * received (envelope and the data with dot-stuffing removed). Serves each connection in its own thread; replies
+ * in order, so clients may pipeline. Like James's MockSMTPServer, but on sockets bound to one 127.x address.
  */
 public final class ScriptedSmtpPeer implements AutoCloseable {
-    public static final String DROP = "DROP";
-    private static final Pattern RCPT = Pattern.compile("(?i)RCPT TO:\\s*<([^>]*)>.*");
+    public static final String DROP = "<drop>";
+    public static final String STALL = "<stall>";
+    /** For DATA: answers 354, then stops reading (the client's writes block once the socket buffers are full). */
+    public static final String STALL_READING = "<354 then stop reading>";
+
+    /** One message as the peer received it. */
+    public record Message(int connection, String mailFrom, List<String> recipients, byte[] data) {
+        public String text() {
+            return new String(data, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private record Rule(String command, String argument, String reply, AtomicInteger remaining) {
+    }
 
     private final ServerSocket server;
-    private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Message> messages = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
-    private final AtomicInteger sessions = new AtomicInteger();
-    private volatile String defaultRcptReply = "250 2.1.5 OK";
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile String extensions = "PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME";
+    private volatile boolean running = true;
+    private volatile javax.net.ssl.SSLContext tls;
+    private volatile long dataEndDelayMillis;
+    private final AtomicInteger inTransaction = new AtomicInteger();
+    private final AtomicInteger maxInTransaction = new AtomicInteger();
+    private final List<Integer> tlsConnections = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpPeer(ServerSocket server) {
         this.server = server;
-        Thread acceptor = new Thread(this::acceptLoop, "scripted-smtp-peer-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Thread accept = new Thread(this::acceptLoop, "scripted-smtp-" + server.getLocalSocketAddress());
+        accept.setDaemon(true);
+        accept.start();
     }
 
-    /** Listens on a free port of the given loopback address. */
-    public static ScriptedSmtpPeer start(String loopbackAddress) throws IOException {
+    /** On this loopback address and port (0: any free port). */
+    public static ScriptedSmtpPeer start(String address, int port) throws IOException {
+        InetAddress bind = InetAddress.getByName(address);
+        if (!bind.isLoopbackAddress()) {
+            throw new IllegalArgumentException("loopback addresses only: " + address);
+        }
         ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getByName(loopbackAddress), 0), 50);
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(bind, port), 50);
         return new ScriptedSmtpPeer(server);
     }
 
-    public ScriptedSmtpPeer rcpt(String address, String reply) {
-        rcptReplies.put(address.toLowerCase(Locale.ROOT), reply);
-        return this;
+    /** On port 25 of a free 127.0.25.x address, x from {@code first}: the port MX delivery uses (needs root). */
+    public static ScriptedSmtpPeer startOnPort25(int first) throws IOException {
+        for (int host = first; host < 255; host++) {
+            try {
+                return start("127.0.25." + host, 25);
+            } catch (IOException taken) {
+                // next address
+            }
+        }
+        throw new IOException("no 127.0.25.x address with port 25 free (binding port 25 needs root)");
     }
 
-    public ScriptedSmtpPeer defaultRcpt(String reply) {
-        defaultRcptReply = reply;
-        return this;
-    }
-
-    public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+    public String host() {
+        return server.getInetAddress().getHostAddress();
     }
 
     public int port() {
         return server.getLocalPort();
     }
 
-    public int sessions() {
-        return sessions.get();
+    /** Answers {@code command} whose argument contains {@code argument} with {@code reply} (or DROP, STALL), always. */
+    public ScriptedSmtpPeer on(String command, String argument, String reply) {
+        return on(command, argument, reply, Integer.MAX_VALUE);
     }
 
-    /** RCPT TO commands received for that address. */
-    public long rcptCount(String address) {
-        return commands.stream().map(RCPT::matcher).filter(Matcher::matches)
-            .filter(m -> m.group(1).equalsIgnoreCase(address)).count();
+    /** The same, {@code times} times only. */
+    public ScriptedSmtpPeer on(String command, String argument, String reply, int times) {
+        rules.add(new Rule(command.toUpperCase(Locale.ROOT), argument.toLowerCase(Locale.ROOT), reply, new AtomicInteger(times)));
+        return this;
     }
 
+    /** The EHLO keywords after the first line, e.g. "PIPELINING" or "" for none. */
+    public ScriptedSmtpPeer extensions(String... keywords) {
+        this.extensions = String.join("\r\n250-", keywords);
+        return this;
+    }
+
+    /** Offers STARTTLS with this server context (e.g. from {@link #selfSignedContext}). */
+    public ScriptedSmtpPeer tls(javax.net.ssl.SSLContext context) {
+        this.tls = context;
+        return this;
+    }
+
+    /** Waits this long before answering the end of data, so that transactions overlap. */
+    public ScriptedSmtpPeer slowDataEnd(Duration delay) {
+        this.dataEndDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** The most transactions (MAIL to end of data) that were in progress at once. */
+    public int maxConcurrentTransactions() {
+        return maxInTransaction.get();
+    }
+
+    /** Connections (by number) that completed STARTTLS. */
+    public List<Integer> tlsConnections() {
+        return List.copyOf(tlsConnections);
+    }
+
+    /** A server TLS context with a fresh self-signed certificate for {@code host} (made by the JDK's keytool). */
+    public static javax.net.ssl.SSLContext selfSignedContext(String host, java.nio.file.Path directory) throws Exception {
+        java.nio.file.Path keystore = directory.resolve("peer-" + host + ".p12");
+        java.nio.file.Files.deleteIfExists(keystore);
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair", "-alias", "peer", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+            "-dname", "CN=" + host, "-ext", "SAN=dns:" + host, "-storetype", "PKCS12",
+            "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+            .redirectErrorStream(true).start();
+        if (!keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            throw new IOException("keytool failed: " + new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
+    public List<Message> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Every command line received, prefixed with its connection's number ("1 EHLO gw.test"). */
     public List<String> commands() {
         return List.copyOf(commands);
     }
 
+    /** How many times {@code command} arrived with an argument containing {@code argument} (case ignored). */
+    public long count(String command, String argument) {
+        String verb = command.toUpperCase(Locale.ROOT);
+        String wanted = argument.toLowerCase(Locale.ROOT);
+        return commands.stream()
+            .map(line -> line.substring(line.indexOf(' ') + 1))
+            .filter(line -> line.toUpperCase(Locale.ROOT).startsWith(verb))
+            .filter(line -> line.toLowerCase(Locale.ROOT).substring(verb.length()).contains(wanted))
+            .count();
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Waits (bounded) until {@code count} messages arrived; returns them. */
+    public List<Message> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (messages.size() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        if (messages.size() < count) {
+            throw new AssertionError("expected " + count + " messages at " + host() + ":" + port() + " within " + timeout
+                + ", got " + messages.size() + "; commands " + commands);
+        }
+        return messages();
+    }
+
     private void acceptLoop() {
-        while (!server.isClosed()) {
+        while (running) {
             try {
                 Socket socket = server.accept();
-                sessions.incrementAndGet();
-                Thread session = new Thread(() -> serve(socket), "scripted-smtp-session");
+                sockets.add(socket);
+                int id = connections.incrementAndGet();
+                Thread session = new Thread(() -> serve(socket, id), "scripted-smtp-session-" + id);
                 session.setDaemon(true);
                 session.start();
             } catch (IOException e) {
-                return;
+                if (!running) {
+                    return;
+                }
             }
         }
     }
 
-    private void serve(Socket socket) {
-        try (socket) {
-            socket.setSoTimeout(30_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+    /** The scripted reply for this command, if a rule applies. */
+    private String scripted(String command, String argument) {
+        for (Rule rule : rules) {
+            if (rule.command().equals(command) && argument.toLowerCase(Locale.ROOT).contains(rule.argument())
+                && rule.remaining().getAndDecrement() > 0) {
+                return rule.reply();
+            }
+        }
+        return null;
+    }
+
+    private void serve(Socket plain, int id) {
+        Socket socket = plain;
+        try (plain) {
+            socket.setSoTimeout(60_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
-            write(out, "220 peer.test ESMTP scripted");
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                commands.add(line);
-                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
-                String reply = switch (verb) {
-                    case "EHLO" -> "250-peer.test\r\n250-PIPELINING\r\n250 8BITMIME";
-                    case "HELO", "MAIL", "RSET", "NOOP" -> "250 2.0.0 OK";
-                    case "RCPT" -> rcptReply(line);
-                    case "DATA" -> dataReply(in, out);
-                    case "QUIT" -> "221 2.0.0 Bye";
-                    default -> "502 5.5.2 Command not recognized";
-                };
-                if (DROP.equals(reply)) {
+            if (!answer(out, scripted("CONNECT", ""), "220 peer.test ESMTP scripted")) {
+                return;
+            }
+            String from = null;
+            List<String> recipients = new ArrayList<>();
+            for (int lines = 0; lines < 10_000; lines++) {
+                String line = readLine(in);
+                if (line == null) {
                     return;
                 }
-                write(out, reply);
-                if (verb.equals("QUIT")) {
-                    return;
+                commands.add(id + " " + line);
+                String verb = (line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line).toUpperCase(Locale.ROOT);
+                String argument = line.contains(" ") ? line.substring(line.indexOf(' ') + 1) : "";
+                String reply = scripted(verb, argument);
+                switch (verb) {
+                    case "EHLO" -> {
+                        String offered = extensions + (tls != null && !(socket instanceof javax.net.ssl.SSLSocket) ? "\r\n250-STARTTLS" : "");
+                        if (!answer(out, reply, offered.isEmpty() ? "250 peer.test" : "250-peer.test\r\n250-" + offered + "\r\n250 HELP")) {
+                            return;
+                        }
+                    }
+                    case "STARTTLS" -> {
+                        if (tls == null || socket instanceof javax.net.ssl.SSLSocket || reply != null) {
+                            if (!answer(out, reply, "502 5.5.1 no TLS here")) {
+                                return;
+                            }
+                            continue;
+                        }
+                        answer(out, null, "220 2.0.0 Ready to start TLS");
+                        javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                            .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                        secure.setUseClientMode(false);
+                        try {
+                            secure.startHandshake();
+                        } catch (IOException handshake) {
+                            return;
+                        }
+                        socket = secure;
+                        in = new BufferedInputStream(secure.getInputStream());
+                        out = secure.getOutputStream();
+                        tlsConnections.add(id);
+                        from = null;
+                        recipients.clear();
+                    }
+                    case "MAIL" -> {
+                        from = address(argument);
+                        recipients.clear();
+                        if (!answer(out, reply, "250 2.1.0 Ok")) {
+                            return;
+                        }
+                        if (reply != null && !reply.startsWith("2")) {
+                            from = null;
+                        }
+                    }
+                    case "RCPT" -> {
+                        if (reply == null || reply.startsWith("2")) {
+                            recipients.add(address(argument));
+                        }
+                        if (!answer(out, reply, "250 2.1.5 Ok")) {
+                            return;
+                        }
+                    }
+                    case "DATA" -> {
+                        if (STALL_READING.equals(reply)) {
+                            answer(out, null, "354 End data with <CR><LF>.<CR><LF>");
+                            answer(out, STALL, null);
+                            return;
+                        }
+                        if (reply == null && (from == null || recipients.isEmpty())) {
+                            reply = "554 5.5.1 Error: no valid recipients";
+                        }
+                        if (!answer(out, reply, "354 End data with <CR><LF>.<CR><LF>")) {
+                            return;
+                        }
+                        if (reply != null && !reply.startsWith("3")) {
+                            continue;
+                        }
+                        byte[] data = readData(in);
+                        if (data == null) {
+                            return;
+                        }
+                        int now = inTransaction.incrementAndGet();
+                        maxInTransaction.accumulateAndGet(now, Math::max);
+                        try {
+                            Thread.sleep(dataEndDelayMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            inTransaction.decrementAndGet();
+                        }
+                        String end = scripted("DOT", "");
+                        if (end == null || end.startsWith("2")) {
+                            messages.add(new Message(id, from, List.copyOf(recipients), data));
+                        }
+                        if (!answer(out, end, "250 2.0.0 Ok: queued as Q" + queued.incrementAndGet())) {
+                            return;
+                        }
+                        from = null;
+                        recipients.clear();
+                    }
+                    case "RSET" -> {
+                        from = null;
+                        recipients.clear();
+                        if (!answer(out, reply, "250 2.0.0 Ok")) {
+                            return;
+                        }
+                    }
+                    case "QUIT" -> {
+                        answer(out, reply, "221 2.0.0 Bye");
+                        return;
+                    }
+                    default -> {
+                        if (!answer(out, reply, verb.equals("HELO") || verb.equals("NOOP") ? "250 peer.test" : "502 5.5.2 Error: command not recognized")) {
+                            return;
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
-            // the client went away; nothing to answer
+            // the client went away
         }
     }
 
-    private String rcptReply(String line) {
-        Matcher matcher = RCPT.matcher(line);
-        if (!matcher.matches()) {
-            return "501 5.5.4 Syntax: RCPT TO:<address>";
+    /** Writes the scripted reply or the default; false when the connection is to be dropped (or stalled, then dropped). */
+    private boolean answer(OutputStream out, String scripted, String normal) throws IOException {
+        String reply = scripted == null ? normal : scripted;
+        if (DROP.equals(reply)) {
+            return false;
         }
-        return rcptReplies.getOrDefault(matcher.group(1).toLowerCase(Locale.ROOT), defaultRcptReply);
-    }
-
-    private static String dataReply(BufferedReader in, OutputStream out) throws IOException {
-        write(out, "354 End data with <CR><LF>.<CR><LF>");
-        for (String line = in.readLine(); line != null && !line.equals("."); line = in.readLine()) {
-            // the message body is not kept
+        if (STALL.equals(reply)) {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
         }
-        return "250 2.0.0 Ok: queued as PEER1";
-    }
-
-    private static void write(OutputStream out, String reply) throws IOException {
-        out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+        return !(reply.startsWith("421"));
+    }
+
+    private static String address(String argument) {
+        int open = argument.indexOf('<');
+        int close = argument.indexOf('>', open + 1);
+        return open >= 0 && close > open ? argument.substring(open + 1, close) : argument;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        byte[] line = readLineBytes(in);
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readLineBytes(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return java.util.Arrays.copyOf(bytes, length);
+            }
+            line.write(b);
+        }
+    }
+
+    /** The data up to the lone dot, dot-stuffing removed, CRLF line ends. */
+    private static byte[] readData(InputStream in) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        while (true) {
+            byte[] line = readLineBytes(in);
+            if (line == null) {
+                return null;
+            }
+            if (line.length == 1 && line[0] == '.') {
+                return data.toByteArray();
+            }
+            int start = line.length > 0 && line[0] == '.' ? 1 : 0;
+            data.write(line, start, line.length - start);
+            data.write('\r');
+            data.write('\n');
+        }
     }
 
     @Override
-    public void close() throws IOException {
-        server.close();
+    public void close() {
+        running = false;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 }

@@ -26,13 +26,15 @@ import org.apache.james.server.core.configuration.FileConfigurationProvider;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.webadmin.FixedPortSupplier;
 import org.apache.james.webadmin.WebAdminConfiguration;
+import org.postern.camel.DeliveryRoutesModule;
 
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
 /**
  * The Postern assembly: James 3.8.1's SMTP and POP3 servers, spool and mailet container, webadmin, mailboxes and
- * data on JPA (embedded Derby by default), and persistent queues on embedded ActiveMQ, under one data directory.
+ * data on JPA (embedded Derby by default), and persistent queues on embedded ActiveMQ, under one data directory;
+ * routed mail leaves through the Camel delivery routes ({@link DeliveryRoutesModule}).
  */
 public final class PosternServer {
     /** James generates a self-signed keystore for every TLS listener whose keystore file is missing. */
@@ -58,6 +60,9 @@ public final class PosternServer {
         new NaiveDelegationStoreModule(),
         new TaskManagerModule());
 
+    /** The Camel delivery routes; a stock James loads them through extensions.properties instead. */
+    static final Module DELIVERY = new DeliveryRoutesModule();
+
     static final Module STORAGE = Modules.combine(
         new MailboxModule(),
         new DefaultEventModule(),
@@ -78,10 +83,15 @@ public final class PosternServer {
     }
 
     public static GuiceJamesServer create(Path conf, Path data, Listeners listeners) {
+        return create(conf, data, listeners, true);
+    }
+
+    /** {@code deliveryRoutes} false: as a stock James would be, for the extensions.properties form. */
+    static GuiceJamesServer create(Path conf, Path data, Listeners listeners, boolean deliveryRoutes) {
         Configuration configuration = new Configuration.Basic(
             new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(conf, data));
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(PROTOCOLS, WEBADMIN, MAIL_PROCESSING, STORAGE)
+            .combineWith(PROTOCOLS, WEBADMIN, MAIL_PROCESSING, STORAGE, deliveryRoutes ? DELIVERY : Modules.EMPTY_MODULE)
             .overrideWith(new RunArgumentsModule(GENERATE_MISSING_KEYSTORE));
         if (!listeners.overridesAnything()) {
             return server;

@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
 import org.junit.jupiter.api.AfterAll;
@@ -26,11 +25,10 @@ import org.postern.testing.ScriptedSmtpPeer;
 /**
  * Recipient acceptance through the running server, from an untrusted client (127.0.0.2): local users, relay
  * domains verified by list (reloaded while running), by callout against a real SMTP peer on loopback, and
- * accept-all; the harvest limit; and relay-domain mail passing the pipeline's re-check on to the relay processor.
+ * accept-all; the harvest limit; and relay-domain mail passing the pipeline's re-check on to its next hop.
  */
 class AcceptanceTest {
     static final String UNTRUSTED = "127.0.0.2";
-    static final MailRepositoryUrl RELAY_PENDING = MailRepositoryUrl.from("jpa://var/mail/relay-pending/");
     static final MailRepositoryUrl RELAY_DENIED = MailRepositoryUrl.from("jpa://var/mail/relay-denied/");
 
     @TempDir
@@ -41,9 +39,9 @@ class AcceptanceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        downstream = ScriptedSmtpPeer.start("127.0.0.71")
-            .rcpt("gone@callout.test", "550 5.1.1 <gone@callout.test>: Recipient address rejected: User unknown")
-            .rcpt("busy@callout.test", "450 4.2.1 <busy@callout.test>: mailbox busy");
+        downstream = ScriptedSmtpPeer.start("127.0.0.71", 0)
+            .on("RCPT", "gone@callout.test", "550 5.1.1 <gone@callout.test>: Recipient address rejected: User unknown")
+            .on("RCPT", "busy@callout.test", "450 4.2.1 <busy@callout.test>: mailbox busy");
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
         Files.writeString(conf.resolve("relaydomains.xml"), "<relaydomains>"
             + "<callout><timeout>3s</timeout><heloName>gw.test</heloName></callout>"
@@ -130,9 +128,10 @@ class AcceptanceTest {
             again.sendExpect("RCPT TO:<gone@callout.test>", "550 5.1.1");
         }
 
-        assertThat(downstream.rcptCount("known@callout.test")).isEqualTo(1);
-        assertThat(downstream.rcptCount("gone@callout.test")).isEqualTo(1);
-        assertThat(downstream.commands()).contains("EHLO gw.test", "MAIL FROM:<>");
+        assertThat(downstream.count("RCPT", "known@callout.test")).isEqualTo(1);
+        assertThat(downstream.count("RCPT", "gone@callout.test")).isEqualTo(1);
+        assertThat(downstream.count("EHLO", "gw.test")).isGreaterThanOrEqualTo(1);
+        assertThat(downstream.count("MAIL", "FROM:<>")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -167,22 +166,18 @@ class AcceptanceTest {
     }
 
     @Test
-    void mailForAVerifiedRelayDomainRecipientShouldReachTheRelayProcessor() throws Exception {
+    void mailForAVerifiedRelayDomainRecipientShouldBeDeliveredToItsNextHop() throws Exception {
         try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp(), UNTRUSTED)) {
             smtp.ehlo();
             assertThat(smtp.sendMail("someone@sender.test", List.of("alice@list.test"),
                 "Subject: inbound for a relay domain\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII))).startsWith("250 2.6.0");
         }
 
-        MailRepositoryProbeImpl repositories = postern.probe(MailRepositoryProbeImpl.class);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> repositories.getRepositoryMailCount(RELAY_PENDING) >= 1);
-        boolean found = false;
-        for (MailKey key : repositories.listMailKeys(RELAY_PENDING)) {
-            found |= repositories.getMail(RELAY_PENDING, key).getRecipients().stream().anyMatch(r -> r.asString().equals("alice@list.test"));
-        }
-        assertThat(found).isTrue();
-        assertThat(repositories.getRepositoryMailCount(RELAY_DENIED)).isZero();
+        List<ScriptedSmtpPeer.Message> received = downstream.awaitMessages(1, Duration.ofSeconds(30));
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).recipients()).containsExactly("alice@list.test");
+        assertThat(received.get(0).text()).contains("Subject: inbound for a relay domain");
+        assertThat(postern.probe(MailRepositoryProbeImpl.class).getRepositoryMailCount(RELAY_DENIED)).isZero();
     }
 
     @Test

@@ -33,8 +33,13 @@ final class InJvmPostern implements AutoCloseable {
     }
 
     static InJvmPostern start(Path conf, Path data) throws Exception {
+        return start(conf, data, true);
+    }
+
+    /** {@code deliveryRoutes} false: composed without the delivery module, as a stock James would be. */
+    static InJvmPostern start(Path conf, Path data, boolean deliveryRoutes) throws Exception {
         Ports ports = Ports.free();
-        GuiceJamesServer server = PosternServer.create(conf, data, ports.listeners());
+        GuiceJamesServer server = PosternServer.create(conf, data, ports.listeners(), deliveryRoutes);
         try {
             server.start();
         } catch (Throwable e) {

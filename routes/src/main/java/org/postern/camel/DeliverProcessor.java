@@ -1,0 +1,83 @@
+package org.postern.camel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.postern.delivery.DsnBuilder;
+import org.postern.delivery.Envelope;
+import org.postern.delivery.FailurePolicy;
+import org.postern.delivery.NextHopTargets;
+import org.postern.delivery.RecipientOutcome;
+import org.postern.delivery.SmtpDelivery;
+import org.postern.delivery.SmtpReply;
+import org.postern.delivery.DeliveryLog;
+
+/**
+ * Glue between the exchange and {@link SmtpDelivery}: looks up the next hop's hosts, stops mail loops (too many
+ * Received headers), runs one attempt for the pending recipients, and leaves the failed and the deferred ones in
+ * the headers {@link DeliveryHeaders#FAILED} and {@link DeliveryHeaders#DEFERRED}.
+ */
+public class DeliverProcessor implements Processor {
+    private final SmtpDelivery delivery;
+    private final NextHopTargets targets;
+    private final int maxReceivedHeaders;
+
+    public DeliverProcessor(SmtpDelivery delivery, NextHopTargets targets, int maxReceivedHeaders) {
+        this.delivery = delivery;
+        this.targets = targets;
+        this.maxReceivedHeaders = maxReceivedHeaders;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Envelope envelope = envelope(exchange);
+        byte[] message = exchange.getIn().getBody(byte[].class);
+        List<RecipientOutcome> failed = new ArrayList<>();
+        List<RecipientOutcome> deferred = new ArrayList<>();
+        int received = DsnBuilder.receivedHeaders(message);
+        if (envelope.recipients().isEmpty()) {
+            DeliveryLog.event(envelope.queueId(), "no recipient left: nothing to deliver");
+        } else if (received > maxReceivedHeaders) {
+            SmtpReply loop = FailurePolicy.loop(received, maxReceivedHeaders);
+            for (String recipient : envelope.recipients()) {
+                failed.add(new RecipientOutcome(recipient, RecipientOutcome.Status.FAILED, loop, null));
+                DeliveryLog.attempt(envelope, recipient, null, "bounced", loop);
+            }
+        } else {
+            String domain = envelope.recipients().get(0).substring(envelope.recipients().get(0).lastIndexOf('@') + 1);
+            NextHopTargets.Resolution resolution = targets.resolve(envelope.nextHop(), domain);
+            if (resolution.failure() != null) {
+                RecipientOutcome.Status status = FailurePolicy.afterAllHosts(resolution.failure());
+                for (String recipient : envelope.recipients()) {
+                    (status == RecipientOutcome.Status.FAILED ? failed : deferred)
+                        .add(new RecipientOutcome(recipient, status, resolution.failure(), null));
+                    DeliveryLog.attempt(envelope, recipient, null, status == RecipientOutcome.Status.FAILED ? "bounced" : "deferred",
+                        resolution.failure());
+                }
+            } else {
+                Map<String, RecipientOutcome> outcomes = delivery.deliver(envelope, message, resolution.targets());
+                for (RecipientOutcome outcome : outcomes.values()) {
+                    if (outcome.status() == RecipientOutcome.Status.FAILED) {
+                        failed.add(outcome);
+                    } else if (outcome.status() == RecipientOutcome.Status.DEFERRED) {
+                        deferred.add(outcome);
+                    }
+                }
+            }
+        }
+        exchange.getIn().setHeader(DeliveryHeaders.FAILED, failed);
+        exchange.getIn().setHeader(DeliveryHeaders.DEFERRED, deferred);
+    }
+
+    static Envelope envelope(Exchange exchange) {
+        return new Envelope(
+            exchange.getIn().getHeader(DeliveryHeaders.QUEUE_ID, String.class),
+            exchange.getIn().getHeader(DeliveryHeaders.SENDER, String.class),
+            DeliveryHeaders.recipients(exchange),
+            exchange.getIn().getHeader(DeliveryHeaders.NEXT_HOP, String.class),
+            exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, java.time.Instant.class));
+    }
+}

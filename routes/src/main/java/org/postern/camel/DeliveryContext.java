@@ -1,0 +1,91 @@
+package org.postern.camel;
+
+import java.time.Clock;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.lifecycle.api.Startable;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.delivery.ConnectionCache;
+import org.postern.delivery.DeliverySettings;
+import org.postern.delivery.DsnBuilder;
+import org.postern.delivery.NextHopTargets;
+import org.postern.delivery.SmtpDelivery;
+import org.postern.routing.RoutingServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CamelContext living inside James: built from {@code delivery.xml} (read and checked once, at start), started
+ * after James's own services and stopped with the server. It holds the delivery routes, the SMTP connection cache
+ * and the {@code james-queue} component.
+ */
+@Singleton
+public class DeliveryContext implements Startable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryContext.class);
+
+    private final MailQueueFactory<?> queues;
+    private final ConfigurationProvider configuration;
+    private final RoutingServices routing;
+    private CamelContext camel;
+    private ConnectionCache cache;
+    private DeliverySettings settings;
+
+    @Inject
+    public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing) {
+        this.queues = queues;
+        this.configuration = configuration;
+        this.routing = routing;
+    }
+
+    public synchronized void start() throws Exception {
+        if (camel != null) {
+            return;
+        }
+        settings = settings(configuration);
+        Clock clock = Clock.systemUTC();
+        cache = new ConnectionCache(settings.connectionCache());
+        MailQueue outbound = queues.createQueue(MailQueueName.of(settings.queue()));
+        MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getCamelContextExtension().setName("postern-delivery");
+        context.addComponent(JamesQueueComponent.SCHEME, new JamesQueueComponent(queues));
+        context.addRoutes(new OutboundDeliveryRoutes(settings.queue(), settings.threads(),
+            new DeliverProcessor(new SmtpDelivery(settings, cache), new NextHopTargets(routing), settings.maxReceivedHeaders()),
+            new ScheduleProcessor(settings.retry(), clock),
+            new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock),
+            RequeueProcessor.deferred(outbound, settings.retry()),
+            RequeueProcessor.afterError(outbound, settings.retry())));
+        context.start();
+        camel = context;
+        LOGGER.info("Camel delivery routes started: queue {}, {} threads, retry {}", settings.queue(), settings.threads(), settings.retry());
+    }
+
+    static DeliverySettings settings(ConfigurationProvider configuration) throws ConfigurationException {
+        return DeliverySettings.from(configuration.getConfiguration("delivery"));
+    }
+
+    @PreDestroy
+    public synchronized void stop() {
+        if (camel != null) {
+            camel.stop();
+            camel = null;
+        }
+        if (cache != null) {
+            cache.close();
+            cache = null;
+        }
+    }
+
+    public synchronized CamelContext camel() {
+        return camel;
+    }
+}

@@ -1,0 +1,55 @@
+package org.postern.camel;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.postern.queue.DeliveryAttributes;
+import org.postern.routing.RoutingAttributes;
+
+/** Names of the headers and properties of a delivery exchange, in one place (as camel-mail's MailConstants). */
+public final class DeliveryHeaders {
+    /** String: James's mail name, Postern's queue id. */
+    public static final String QUEUE_ID = "PosternQueueId";
+    /** String: the envelope sender, "" for the null sender. */
+    public static final String SENDER = "PosternSender";
+    /** List of String: the recipients still pending. */
+    public static final String RECIPIENTS = "PosternRecipients";
+    /** String: the recorded next hop ("mx:example.com", "smtp:[10.0.0.5]:2525", "error"). */
+    public static final String NEXT_HOP = "PosternNextHop";
+    /** Instant: when the mail entered the outbound queue. */
+    public static final String ARRIVAL = "PosternArrival";
+    /** Integer: attempts made before this one. */
+    public static final String ATTEMPTS = "PosternAttempts";
+
+    /** List of RecipientOutcome, set by the deliver step: the recipients that failed for good. */
+    public static final String FAILED = "PosternFailed";
+    /** List of RecipientOutcome, set by the deliver step: the recipients to retry later. */
+    public static final String DEFERRED = "PosternDeferred";
+
+    /** Exchange property: the James Mail, used to re-queue it. Never a message body. */
+    public static final String MAIL = "PosternMail";
+
+    private DeliveryHeaders() {
+    }
+
+    static void fromMail(Mail mail, Exchange exchange) {
+        exchange.getIn().setHeader(QUEUE_ID, mail.getName());
+        exchange.getIn().setHeader(SENDER, mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(""));
+        exchange.getIn().setHeader(RECIPIENTS, mail.getRecipients().stream().map(MailAddress::asString).toList());
+        exchange.getIn().setHeader(NEXT_HOP, mail.getAttribute(RoutingAttributes.NEXT_HOP)
+            .flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse("error"));
+        exchange.getIn().setHeader(ARRIVAL, mail.getAttribute(DeliveryAttributes.ARRIVAL)
+            .flatMap(attribute -> attribute.getValue().valueAs(Long.class)).map(Instant::ofEpochMilli)
+            .orElse(Instant.ofEpochMilli(mail.getLastUpdated().getTime())));
+        exchange.getIn().setHeader(ATTEMPTS, mail.getAttribute(DeliveryAttributes.ATTEMPTS)
+            .flatMap(attribute -> attribute.getValue().valueAs(Integer.class)).orElse(0));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> recipients(Exchange exchange) {
+        return exchange.getIn().getHeader(RECIPIENTS, List.class);
+    }
+}

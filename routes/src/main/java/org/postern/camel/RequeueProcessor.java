@@ -1,0 +1,70 @@
+package org.postern.camel;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.james.core.MailAddress;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.postern.delivery.DeliveryLog;
+import org.postern.delivery.RecipientOutcome;
+import org.postern.delivery.RetrySchedule;
+import org.postern.queue.DeliveryAttributes;
+
+/**
+ * A durable retry: the mail goes back into the outbound queue with only its deferred recipients, its attempt
+ * count raised, and a delay from the {@link RetrySchedule}. The queue item being processed is acknowledged only
+ * after this enqueue returned.
+ */
+public class RequeueProcessor implements Processor {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(RequeueProcessor.class);
+    private final MailQueue queue;
+    private final RetrySchedule schedule;
+    private final boolean afterError;
+
+    /** Re-queues the deferred recipients (the {@link DeliveryHeaders#DEFERRED} header). */
+    public static RequeueProcessor deferred(MailQueue queue, RetrySchedule schedule) {
+        return new RequeueProcessor(queue, schedule, false);
+    }
+
+    /** Re-queues the mail as it came, all its recipients pending, after an unexpected error in the route. */
+    public static RequeueProcessor afterError(MailQueue queue, RetrySchedule schedule) {
+        return new RequeueProcessor(queue, schedule, true);
+    }
+
+    private RequeueProcessor(MailQueue queue, RetrySchedule schedule, boolean afterError) {
+        this.queue = queue;
+        this.schedule = schedule;
+        this.afterError = afterError;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Mail mail = exchange.getProperty(DeliveryHeaders.MAIL, Mail.class);
+        int attempts = exchange.getIn().getHeader(DeliveryHeaders.ATTEMPTS, Integer.class) + 1;
+        Duration delay = schedule.delayAfter(attempts);
+        if (afterError) {
+            Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            mail.setAttribute(new Attribute(DeliveryAttributes.ATTEMPTS, AttributeValue.of(attempts)));
+            queue.enQueue(mail, delay);
+            LOGGER.error("{}: delivery failed unexpectedly, attempt {}, next try in {}", mail.getName(), attempts, delay, error);
+            return;
+        }
+        List<RecipientOutcome> deferred = exchange.getIn().getHeader(DeliveryHeaders.DEFERRED, List.class);
+        mail.setRecipients(deferred.stream().map(outcome -> {
+            try {
+                return new MailAddress(outcome.recipient());
+            } catch (javax.mail.internet.AddressException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList());
+        mail.setAttribute(new Attribute(DeliveryAttributes.ATTEMPTS, AttributeValue.of(attempts)));
+        queue.enQueue(mail, delay);
+        DeliveryLog.event(mail.getName(), "deferred " + deferred.size() + " recipient(s), attempt " + attempts + ", next try in " + delay);
+    }
+}

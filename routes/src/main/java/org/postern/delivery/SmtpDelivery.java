@@ -1,0 +1,119 @@
+package org.postern.delivery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One delivery attempt of one message to one next hop over SMTP: the hosts (MX order, then each address) are
+ * tried in turn until every recipient is decided by {@link FailurePolicy}; all recipients travel in one
+ * transaction per host. Sessions come from and go back to the {@link ConnectionCache}; a cached session that
+ * turns out closed before it answered MAIL is replaced by a fresh one once. At most {@code concurrencyPerDestination} attempts run at once
+ * for one next hop. Every recipient's outcome on every host is logged ({@link DeliveryLog}).
+ */
+public final class SmtpDelivery {
+    private final DeliverySettings settings;
+    private final ConnectionCache cache;
+    private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
+
+    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache) {
+        this.settings = settings;
+        this.cache = cache;
+    }
+
+    public Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, List<Target> targets) throws InterruptedException {
+        Semaphore slots = destinations.computeIfAbsent(envelope.nextHop(), any -> new Semaphore(settings.concurrencyPerDestination(), true));
+        slots.acquire();
+        try {
+            return attempt(envelope, message, targets);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private Map<String, RecipientOutcome> attempt(Envelope envelope, byte[] message, List<Target> targets) {
+        Map<String, RecipientOutcome> decided = new LinkedHashMap<>();
+        List<String> pending = new ArrayList<>(envelope.recipients());
+        SmtpReply last = SmtpReply.local(451, "4.4.4", "no host to deliver to");
+        Target lastHost = null;
+        TlsPolicy tls = settings.tlsFor(envelope.nextHop());
+        for (int i = 0; i < targets.size() && !pending.isEmpty(); i++) {
+            Target target = targets.get(i);
+            boolean lastTarget = i == targets.size() - 1;
+            Map<String, SmtpReply> replies;
+            try {
+                replies = transaction(target, tls, envelope, pending, message);
+            } catch (SessionFailure failure) {
+                last = failure.reply();
+                lastHost = target;
+                for (String recipient : pending) {
+                    DeliveryLog.attempt(envelope, recipient, target, lastTarget ? "deferred" : "trying next host", failure.reply());
+                }
+                continue;
+            }
+            List<String> stillPending = new ArrayList<>();
+            for (String recipient : pending) {
+                SmtpReply reply = replies.get(recipient);
+                RecipientOutcome.Status status = FailurePolicy.afterTransaction(reply, lastTarget);
+                if (status == null) {
+                    stillPending.add(recipient);
+                    DeliveryLog.attempt(envelope, recipient, target, "trying next host", reply);
+                    last = reply;
+                    lastHost = target;
+                } else {
+                    decided.put(recipient, new RecipientOutcome(recipient, status, reply, target));
+                    DeliveryLog.attempt(envelope, recipient, target, label(status), reply);
+                }
+            }
+            pending = stillPending;
+        }
+        for (String recipient : pending) {
+            RecipientOutcome.Status status = FailurePolicy.afterAllHosts(last);
+            decided.put(recipient, new RecipientOutcome(recipient, status, last, lastHost));
+            if (targets.isEmpty()) {
+                DeliveryLog.attempt(envelope, recipient, null, label(status), last);
+            }
+        }
+        return decided;
+    }
+
+    private Map<String, SmtpReply> transaction(Target target, TlsPolicy tls, Envelope envelope, List<String> recipients,
+                                               byte[] message) throws SessionFailure {
+        SmtpConnection cached = cache.take(target);
+        if (cached != null) {
+            try {
+                Map<String, SmtpReply> replies = cached.send(envelope.sender(), recipients, message);
+                cache.give(cached);
+                return replies;
+            } catch (IOException e) {
+                cached.close();
+                if (cached.answeredLastTransaction()) {
+                    // the server had taken part in the transaction: no second try now, which could deliver twice
+                    throw new SessionFailure(SmtpReply.local(451, "4.4.2", "lost connection with " + target + ": " + e.getMessage()), e);
+                }
+                // the server had closed the idle session meanwhile: one fresh try below
+            }
+        }
+        SmtpConnection fresh = SmtpConnection.open(target, settings.heloName(), tls, settings.timeouts());
+        try {
+            Map<String, SmtpReply> replies = fresh.send(envelope.sender(), recipients, message);
+            cache.give(fresh);
+            return replies;
+        } catch (IOException e) {
+            fresh.close();
+            throw new SessionFailure(SmtpReply.local(451, "4.4.2", "lost connection with " + target + ": " + e.getMessage()), e);
+        }
+    }
+
+    private static String label(RecipientOutcome.Status status) {
+        return switch (status) {
+            case DELIVERED -> "sent";
+            case FAILED -> "bounced";
+            case DEFERRED -> "deferred";
+        };
+    }
+}

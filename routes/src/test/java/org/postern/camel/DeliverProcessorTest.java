@@ -1,0 +1,48 @@
+package org.postern.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.postern.delivery.ConnectionCache;
+import org.postern.delivery.DeliverySettings;
+import org.postern.delivery.NextHopTargets;
+import org.postern.delivery.RecipientOutcome;
+import org.postern.delivery.SmtpDelivery;
+
+/** The deliver step on a bare exchange: a mail loop is failed with 5.4.6 before any lookup or connection. */
+class DeliverProcessorTest {
+    @Test
+    void aMailWithMoreReceivedHeadersThanTheLimitShouldFailAsALoop() throws Exception {
+        DeliverySettings settings = DeliverySettings.defaults();
+        try (ConnectionCache cache = new ConnectionCache(settings.connectionCache());
+             DefaultCamelContext camel = new DefaultCamelContext()) {
+            // routing services without configuration: any lookup would fail, and then defer instead of fail
+            DeliverProcessor deliver = new DeliverProcessor(new SmtpDelivery(settings, cache),
+                new NextHopTargets(new org.postern.routing.RoutingServices(null, null)), 3);
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getIn().setBody(("Received: a\r\nReceived: b\r\nreceived: c\r\nReceived: d\r\nSubject: loop\r\n\r\nx\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            exchange.getIn().setHeader(DeliveryHeaders.QUEUE_ID, "Mail1");
+            exchange.getIn().setHeader(DeliveryHeaders.SENDER, "s@example.test");
+            exchange.getIn().setHeader(DeliveryHeaders.RECIPIENTS, List.of("a@dest.test"));
+            exchange.getIn().setHeader(DeliveryHeaders.NEXT_HOP, "mx:dest.test");
+            exchange.getIn().setHeader(DeliveryHeaders.ARRIVAL, Instant.now());
+
+            deliver.process(exchange);
+
+            List<?> failed = exchange.getIn().getHeader(DeliveryHeaders.FAILED, List.class);
+            assertThat(failed).singleElement().satisfies(outcome -> {
+                assertThat(((RecipientOutcome) outcome).reply().enhanced()).isEqualTo("5.4.6");
+                assertThat(((RecipientOutcome) outcome).reply().text()).contains("4 Received headers (limit 3)");
+            });
+            assertThat(exchange.getIn().getHeader(DeliveryHeaders.DEFERRED, List.class)).isEmpty();
+        }
+    }
+}
