@@ -11,6 +11,8 @@ public final class DeliveryAttributes {
     public static final AttributeName ARRIVAL = AttributeName.of("org.postern.delivery.arrival");
     /** Delivery attempts made so far (Integer). */
     public static final AttributeName ATTEMPTS = AttributeName.of("org.postern.delivery.attempts");
+    /** True once the sender got the delay notice for this mail (Boolean): it goes out once. */
+    public static final AttributeName DELAY_NOTIFIED = AttributeName.of("org.postern.delivery.delayNotified");
 
     private DeliveryAttributes() {
     }

@@ -14,6 +14,8 @@ import org.postern.delivery.RecipientOutcome;
 import org.postern.delivery.SmtpDelivery;
 import org.postern.delivery.SmtpReply;
 import org.postern.delivery.DeliveryLog;
+import org.postern.delivery.LedgerRecorder;
+import org.postern.dsn.DsnRequest;
 
 /**
  * Glue between the exchange and {@link SmtpDelivery}: looks up the next hop's hosts, stops mail loops (too many
@@ -24,17 +26,24 @@ public class DeliverProcessor implements Processor {
     private final SmtpDelivery delivery;
     private final NextHopTargets targets;
     private final int maxReceivedHeaders;
+    private final LedgerRecorder ledger;
 
     public DeliverProcessor(SmtpDelivery delivery, NextHopTargets targets, int maxReceivedHeaders) {
+        this(delivery, targets, maxReceivedHeaders, LedgerRecorder.NONE);
+    }
+
+    public DeliverProcessor(SmtpDelivery delivery, NextHopTargets targets, int maxReceivedHeaders, LedgerRecorder ledger) {
         this.delivery = delivery;
         this.targets = targets;
         this.maxReceivedHeaders = maxReceivedHeaders;
+        this.ledger = ledger;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Envelope envelope = envelope(exchange);
         byte[] message = exchange.getIn().getBody(byte[].class);
+        List<RecipientOutcome> delivered = new ArrayList<>();
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> deferred = new ArrayList<>();
         int received = DsnBuilder.receivedHeaders(message);
@@ -45,6 +54,7 @@ public class DeliverProcessor implements Processor {
             for (String recipient : envelope.recipients()) {
                 failed.add(new RecipientOutcome(recipient, RecipientOutcome.Status.FAILED, loop, null));
                 DeliveryLog.attempt(envelope, recipient, null, "bounced", loop);
+                ledger.attempt(envelope, recipient, null, false, loop, "bounced");
             }
         } else {
             String domain = envelope.recipients().get(0).substring(envelope.recipients().get(0).lastIndexOf('@') + 1);
@@ -54,8 +64,9 @@ public class DeliverProcessor implements Processor {
                 for (String recipient : envelope.recipients()) {
                     (status == RecipientOutcome.Status.FAILED ? failed : deferred)
                         .add(new RecipientOutcome(recipient, status, resolution.failure(), null));
-                    DeliveryLog.attempt(envelope, recipient, null, status == RecipientOutcome.Status.FAILED ? "bounced" : "deferred",
-                        resolution.failure());
+                    String label = status == RecipientOutcome.Status.FAILED ? "bounced" : "deferred";
+                    DeliveryLog.attempt(envelope, recipient, null, label, resolution.failure());
+                    ledger.attempt(envelope, recipient, null, false, resolution.failure(), label);
                 }
             } else {
                 Map<String, RecipientOutcome> outcomes = delivery.deliver(envelope, message, resolution.targets());
@@ -64,10 +75,14 @@ public class DeliverProcessor implements Processor {
                         failed.add(outcome);
                     } else if (outcome.status() == RecipientOutcome.Status.DEFERRED) {
                         deferred.add(outcome);
+                    } else {
+                        delivered.add(outcome);
+                        ledger.outcome(envelope, outcome, "delivered to " + outcome.host());
                     }
                 }
             }
         }
+        exchange.getIn().setHeader(DeliveryHeaders.DELIVERED, delivered);
         exchange.getIn().setHeader(DeliveryHeaders.FAILED, failed);
         exchange.getIn().setHeader(DeliveryHeaders.DEFERRED, deferred);
     }
@@ -78,6 +93,7 @@ public class DeliverProcessor implements Processor {
             exchange.getIn().getHeader(DeliveryHeaders.SENDER, String.class),
             DeliveryHeaders.recipients(exchange),
             exchange.getIn().getHeader(DeliveryHeaders.NEXT_HOP, String.class),
-            exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, java.time.Instant.class));
+            exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, java.time.Instant.class),
+            exchange.getIn().getHeader(DeliveryHeaders.DSN, DsnRequest.class));
     }
 }

@@ -17,6 +17,9 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.postern.delivery.ConnectionCache;
 import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.DsnBuilder;
+import org.postern.delivery.LedgerRecorder;
+import org.postern.ledger.DeliveryLedger;
+import org.postern.ledger.NoDeliveryLedger;
 import org.postern.delivery.NextHopTargets;
 import org.postern.delivery.SmtpDelivery;
 import org.postern.routing.RoutingServices;
@@ -35,15 +38,23 @@ public class DeliveryContext implements Startable {
     private final MailQueueFactory<?> queues;
     private final ConfigurationProvider configuration;
     private final RoutingServices routing;
+    private final DeliveryLedger ledger;
     private CamelContext camel;
     private ConnectionCache cache;
     private DeliverySettings settings;
 
-    @Inject
     public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing) {
+        this(queues, configuration, routing, new NoDeliveryLedger());
+    }
+
+    /** {@code ledger}: Postern's server binds the JDBC ledger; elsewhere {@link NoDeliveryLedger} (its default). */
+    @Inject
+    public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
+                           DeliveryLedger ledger) {
         this.queues = queues;
         this.configuration = configuration;
         this.routing = routing;
+        this.ledger = ledger;
     }
 
     public synchronized void start() throws Exception {
@@ -58,11 +69,13 @@ public class DeliveryContext implements Startable {
         DefaultCamelContext context = new DefaultCamelContext();
         context.getCamelContextExtension().setName("postern-delivery");
         context.addComponent(JamesQueueComponent.SCHEME, new JamesQueueComponent(queues));
+        LedgerRecorder recorder = new LedgerRecorder(ledger, clock);
         context.addRoutes(new OutboundDeliveryRoutes(settings.queue(), settings.threads(),
-            new DeliverProcessor(new SmtpDelivery(settings, cache), new NextHopTargets(routing), settings.maxReceivedHeaders()),
+            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder), new NextHopTargets(routing),
+                settings.maxReceivedHeaders(), recorder),
             new ScheduleProcessor(settings.retry(), clock),
-            new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock),
-            RequeueProcessor.deferred(outbound, settings.retry()),
+            new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock, recorder, settings.retry(), settings.delayNotice()),
+            RequeueProcessor.deferred(outbound, settings.retry(), recorder, clock),
             RequeueProcessor.afterError(outbound, settings.retry())));
         context.start();
         camel = context;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
+import org.postern.dsn.DsnRequest;
 import org.postern.queue.DeliveryAttributes;
 import org.postern.routing.RoutingAttributes;
 
@@ -23,7 +24,13 @@ public final class DeliveryHeaders {
     public static final String ARRIVAL = "PosternArrival";
     /** Integer: attempts made before this one. */
     public static final String ATTEMPTS = "PosternAttempts";
+    /** DsnRequest: the sender's RET, ENVID, NOTIFY and ORCPT, from James's DSN attributes on the mail. */
+    public static final String DSN = "PosternDsn";
+    /** Boolean: a delay notice was sent for this mail already (it goes out once). */
+    public static final String DELAY_NOTIFIED = "PosternDelayNotified";
 
+    /** List of RecipientOutcome, set by the deliver step: the recipients the next hop accepted. */
+    public static final String DELIVERED = "PosternDelivered";
     /** List of RecipientOutcome, set by the deliver step: the recipients that failed for good. */
     public static final String FAILED = "PosternFailed";
     /** List of RecipientOutcome, set by the deliver step: the recipients to retry later. */
@@ -46,6 +53,9 @@ public final class DeliveryHeaders {
             .orElse(Instant.ofEpochMilli(mail.getLastUpdated().getTime())));
         exchange.getIn().setHeader(ATTEMPTS, mail.getAttribute(DeliveryAttributes.ATTEMPTS)
             .flatMap(attribute -> attribute.getValue().valueAs(Integer.class)).orElse(0));
+        exchange.getIn().setHeader(DSN, DsnRequest.of(mail));
+        exchange.getIn().setHeader(DELAY_NOTIFIED, mail.getAttribute(DeliveryAttributes.DELAY_NOTIFIED)
+            .flatMap(attribute -> attribute.getValue().valueAs(Boolean.class)).orElse(false));
     }
 
     @SuppressWarnings("unchecked")

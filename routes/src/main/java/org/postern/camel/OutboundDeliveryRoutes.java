@@ -8,7 +8,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The delivery route, in Java DSL, speaking no SMTP itself:
  * {@code james-queue:outbound} → deliver (one attempt, {@link DeliverProcessor}) → expire ({@link ScheduleProcessor})
- * → bounce the failed recipients ({@link BounceProcessor}) → re-queue the deferred ones ({@link RequeueProcessor}).
+ * → notify the sender as NOTIFY asks: failed, relayed, delayed ({@link BounceProcessor}) → re-queue the deferred ones
+ * ({@link RequeueProcessor}).
  * No Camel redelivery: a retry is a durable re-queue, after an unexpected exception too.
  */
 public class OutboundDeliveryRoutes extends RouteBuilder {
@@ -44,9 +45,7 @@ public class OutboundDeliveryRoutes extends RouteBuilder {
         from(JamesQueueComponent.SCHEME + ":" + queue + "?concurrentConsumers=" + threads).routeId(ROUTE_ID)
             .process(deliver).id("deliver")
             .process(schedule).id("expire")
-            .filter(exchange -> !list(exchange, DeliveryHeaders.FAILED).isEmpty())
-                .process(bounce).id("bounce")
-            .end()
+            .process(bounce).id("notify")
             .filter(exchange -> !list(exchange, DeliveryHeaders.DEFERRED).isEmpty())
                 .process(requeue).id("requeue")
             .end();

@@ -1,6 +1,8 @@
 package org.postern.camel;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -11,6 +13,8 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.postern.delivery.DeliveryLog;
+import org.postern.delivery.Envelope;
+import org.postern.delivery.LedgerRecorder;
 import org.postern.delivery.RecipientOutcome;
 import org.postern.delivery.RetrySchedule;
 import org.postern.queue.DeliveryAttributes;
@@ -25,21 +29,30 @@ public class RequeueProcessor implements Processor {
     private final MailQueue queue;
     private final RetrySchedule schedule;
     private final boolean afterError;
+    private final LedgerRecorder ledger;
+    private final Clock clock;
 
     /** Re-queues the deferred recipients (the {@link DeliveryHeaders#DEFERRED} header). */
     public static RequeueProcessor deferred(MailQueue queue, RetrySchedule schedule) {
-        return new RequeueProcessor(queue, schedule, false);
+        return deferred(queue, schedule, LedgerRecorder.NONE, Clock.systemUTC());
+    }
+
+    /** The same, recording each recipient's {@code deferred} ledger event with the time of its next attempt. */
+    public static RequeueProcessor deferred(MailQueue queue, RetrySchedule schedule, LedgerRecorder ledger, Clock clock) {
+        return new RequeueProcessor(queue, schedule, false, ledger, clock);
     }
 
     /** Re-queues the mail as it came, all its recipients pending, after an unexpected error in the route. */
     public static RequeueProcessor afterError(MailQueue queue, RetrySchedule schedule) {
-        return new RequeueProcessor(queue, schedule, true);
+        return new RequeueProcessor(queue, schedule, true, LedgerRecorder.NONE, Clock.systemUTC());
     }
 
-    private RequeueProcessor(MailQueue queue, RetrySchedule schedule, boolean afterError) {
+    private RequeueProcessor(MailQueue queue, RetrySchedule schedule, boolean afterError, LedgerRecorder ledger, Clock clock) {
         this.queue = queue;
         this.schedule = schedule;
         this.afterError = afterError;
+        this.ledger = ledger;
+        this.clock = clock;
     }
 
     @Override
@@ -65,6 +78,9 @@ public class RequeueProcessor implements Processor {
         }).toList());
         mail.setAttribute(new Attribute(DeliveryAttributes.ATTEMPTS, AttributeValue.of(attempts)));
         queue.enQueue(mail, delay);
+        Envelope envelope = DeliverProcessor.envelope(exchange);
+        String next = "next attempt at " + clock.instant().plus(delay).truncatedTo(ChronoUnit.SECONDS) + " (attempt " + (attempts + 1) + ")";
+        deferred.forEach(outcome -> ledger.outcome(envelope, outcome, next));
         DeliveryLog.event(mail.getName(), "deferred " + deferred.size() + " recipient(s), attempt " + attempts + ", next try in " + delay);
     }
 }

@@ -29,13 +29,23 @@ import org.postern.config.Durations;
  *     <concurrencyPerDestination>20</concurrencyPerDestination>
  *     <tls policy="may"><nexthop name="smtp:[10.0.0.5]:25" policy="encrypt"/></tls>
  *     <maxReceivedHeaders>50</maxReceivedHeaders>
+ *     <delayNotice>4h</delayNotice>              <!-- one "delayed" DSN per recipient still deferred after this -->
  * </delivery>
  * }</pre>
  */
 public record DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, Timeouts timeouts,
                                CacheLimits connectionCache, int concurrencyPerDestination, TlsPolicy defaultTls,
-                               Map<String, TlsPolicy> tlsByNextHop, int maxReceivedHeaders) {
+                               Map<String, TlsPolicy> tlsByNextHop, int maxReceivedHeaders, Duration delayNotice) {
     public static final String FILE = "delivery.xml";
+    /** After how long a still-deferred recipient's sender gets one delay notice (RFC 3464 Action: delayed). */
+    public static final Duration DEFAULT_DELAY_NOTICE = Duration.ofHours(4);
+
+    public DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, Timeouts timeouts,
+                            CacheLimits connectionCache, int concurrencyPerDestination, TlsPolicy defaultTls,
+                            Map<String, TlsPolicy> tlsByNextHop, int maxReceivedHeaders) {
+        this(queue, threads, heloName, retry, timeouts, connectionCache, concurrencyPerDestination, defaultTls, tlsByNextHop,
+            maxReceivedHeaders, DEFAULT_DELAY_NOTICE);
+    }
 
     /** RFC 5321 section 4.5.3.2 timeouts, plus the connect timeout. */
     public record Timeouts(Duration connect, Duration greeting, Duration mail, Duration rcpt, Duration data,
@@ -51,7 +61,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
 
     public static DeliverySettings defaults() {
         return new DeliverySettings("outbound", 20, localHostName(), RetrySchedule.DEFAULT, Timeouts.DEFAULT,
-            CacheLimits.DEFAULT, 20, TlsPolicy.MAY, Map.of(), 50);
+            CacheLimits.DEFAULT, 20, TlsPolicy.MAY, Map.of(), 50, DEFAULT_DELAY_NOTICE);
     }
 
     public DeliverySettings {
@@ -63,7 +73,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
     }
 
     private static final Set<String> ELEMENTS = Set.of("queue", "threads", "heloName", "retry", "timeouts",
-        "connectionCache", "concurrencyPerDestination", "tls", "maxReceivedHeaders");
+        "connectionCache", "concurrencyPerDestination", "tls", "maxReceivedHeaders", "delayNotice");
 
     /** Reads and checks the file's content; an absent file ({@code empty}) gives the defaults. */
     public static DeliverySettings from(HierarchicalConfiguration<ImmutableNode> xml) throws ConfigurationException {
@@ -113,7 +123,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
         return new DeliverySettings(queue, positive(xml, "threads", d.threads()), heloName, retry, timeouts, cache,
             positive(xml, "concurrencyPerDestination", d.concurrencyPerDestination()),
             xml.containsKey("tls[@policy]") ? tls("tls@policy", xml.getString("tls[@policy]")) : d.defaultTls(),
-            byNextHop, positive(xml, "maxReceivedHeaders", d.maxReceivedHeaders()));
+            byNextHop, positive(xml, "maxReceivedHeaders", d.maxReceivedHeaders()), duration(xml, "delayNotice", d.delayNotice()));
     }
 
     private static TlsPolicy tls(String element, String value) throws ConfigurationException {

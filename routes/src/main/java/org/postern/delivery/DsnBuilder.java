@@ -2,85 +2,49 @@ package org.postern.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
+import java.util.Optional;
+
+import org.postern.dsn.DsnReport;
+import org.postern.dsn.DsnRequest;
 
 /**
- * A delivery status notification (RFC 3464) for recipients that failed: a {@code multipart/report} with a
- * human-readable part, a {@code message/delivery-status} part (Reporting-MTA, Arrival-Date, then per recipient
- * Final-Recipient, Action, Status, Remote-MTA, Diagnostic-Code) and the headers of the original message
- * ({@code text/rfc822-headers}). Built as raw bytes, so it never depends on a mail API.
+ * Delivery status notifications (RFC 3464) about the recipients of one delivery attempt: turns their outcomes
+ * into {@link DsnReport} entries (Original-Recipient from ORCPT, Remote-MTA and Diagnostic-Code from the reply)
+ * and returns the message or its headers as the sender's RET and {@link DsnRequest} say.
  */
 public final class DsnBuilder {
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-
-    private final String reportingMta;
+    private final DsnReport report;
 
     public DsnBuilder(String reportingMta) {
-        this.reportingMta = reportingMta;
+        this.report = new DsnReport(reportingMta);
     }
 
+    /** A failure notification (Action: failed). */
     public byte[] failure(Envelope envelope, List<RecipientOutcome> failed, byte[] original, Instant now) {
-        String boundary = "postern-dsn-" + UUID.randomUUID();
-        StringBuilder m = new StringBuilder();
-        m.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
-        m.append("To: <").append(envelope.sender()).append(">\r\n");
-        m.append("Subject: Undelivered Mail Returned to Sender\r\n");
-        m.append("Date: ").append(date(now)).append("\r\n");
-        m.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(reportingMta).append(">\r\n");
-        m.append("Auto-Submitted: auto-replied\r\n");
-        m.append("MIME-Version: 1.0\r\n");
-        m.append("Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"").append(boundary).append("\"\r\n");
-        m.append("\r\nThis is a MIME-encapsulated message.\r\n\r\n");
+        return notification(DsnReport.Action.FAILED, envelope, failed, original, now, Optional.empty());
+    }
 
-        m.append("--").append(boundary).append("\r\n");
-        m.append("Content-Description: Notification\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
-        m.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n");
-        m.append("Your message could not be delivered to one or more recipients.\r\n\r\n");
-        for (RecipientOutcome outcome : failed) {
-            m.append("<").append(outcome.recipient()).append(">: ")
-                .append(outcome.host() == null ? "" : "host " + outcome.host() + " said: ")
-                .append(ascii(outcome.reply().toString())).append("\r\n");
-        }
-        m.append("\r\n");
-
-        m.append("--").append(boundary).append("\r\n");
-        m.append("Content-Description: Delivery report\r\nContent-Type: message/delivery-status\r\n\r\n");
-        m.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
-        m.append("X-Postern-Queue-ID: ").append(envelope.queueId()).append("\r\n");
-        m.append("Arrival-Date: ").append(date(envelope.arrival())).append("\r\n");
-        for (RecipientOutcome outcome : failed) {
-            m.append("\r\n");
-            m.append("Final-Recipient: rfc822; ").append(outcome.recipient()).append("\r\n");
-            m.append("Action: failed\r\n");
-            m.append("Status: ").append(outcome.reply().enhanced()).append("\r\n");
-            if (outcome.host() != null) {
-                m.append("Remote-MTA: dns; ").append(outcome.host().host()).append("\r\n");
-            }
-            m.append("Diagnostic-Code: ").append(outcome.host() == null ? "X-Postern; " : "smtp; ")
-                .append(ascii(outcome.reply().toString())).append("\r\n");
-        }
-        m.append("\r\n");
-
-        m.append("--").append(boundary).append("\r\n");
-        m.append("Content-Description: Undelivered Message Headers\r\nContent-Type: text/rfc822-headers\r\n\r\n");
-        m.append(new String(original, 0, headerLength(original), StandardCharsets.ISO_8859_1));
-        m.append("\r\n--").append(boundary).append("--\r\n");
-        return m.toString().getBytes(StandardCharsets.ISO_8859_1);
+    /** A notification of this action about these recipients; {@code willRetryUntil} only for a delay. */
+    public byte[] notification(DsnReport.Action action, Envelope envelope, List<RecipientOutcome> outcomes, byte[] original,
+                               Instant now, Optional<Instant> willRetryUntil) {
+        DsnRequest.Kind kind = switch (action) {
+            case FAILED -> DsnRequest.Kind.FAILURE;
+            case DELAYED -> DsnRequest.Kind.DELAY;
+            case DELIVERED, RELAYED -> DsnRequest.Kind.SUCCESS;
+        };
+        List<DsnReport.Entry> entries = outcomes.stream().map(outcome -> new DsnReport.Entry(outcome.recipient(),
+            envelope.dsn().recipient(outcome.recipient()).orcpt(), outcome.reply().enhanced(),
+            Optional.ofNullable(outcome.host()).map(Target::host), Optional.of(outcome.reply().toString()), outcome.host() != null,
+            willRetryUntil)).toList();
+        return report.build(action, envelope.sender(),
+            new DsnReport.Original(envelope.queueId(), envelope.arrival(), envelope.dsn().decodedEnvId(), original),
+            entries, envelope.dsn().returnsFullMessage(kind), now);
     }
 
     /** Length of the header section (up to, not including, the empty line). */
     static int headerLength(byte[] message) {
-        for (int i = 0; i + 1 < message.length; i++) {
-            if (message[i] == '\n' && (message[i + 1] == '\n' || (message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n'))) {
-                return i + 1;
-            }
-        }
-        return message.length;
+        return DsnReport.headerLength(message);
     }
 
     /** How many Received headers the message carries (for loop detection). */
@@ -93,13 +57,5 @@ public final class DsnBuilder {
             }
         }
         return count;
-    }
-
-    private static String ascii(String text) {
-        return text.replaceAll("[^\\x20-\\x7e]", "?");
-    }
-
-    private static String date(Instant instant) {
-        return RFC5322.format(ZonedDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 }

@@ -3,12 +3,20 @@ package org.postern.delivery;
 import java.time.Instant;
 import java.util.List;
 
+import org.postern.dsn.DsnRequest;
+
 /**
  * The envelope of one delivery attempt: the queue id (James's mail name), the sender ("" for the null sender),
- * the recipients still pending, the next hop they share, and when the mail first reached the outbound queue.
+ * the recipients still pending, the next hop they share, when the mail first reached the outbound queue, and the
+ * sender's DSN request (RET, ENVID, per recipient NOTIFY and ORCPT), passed on to a next hop that supports DSN.
  */
-public record Envelope(String queueId, String sender, List<String> recipients, String nextHop, Instant arrival) {
+public record Envelope(String queueId, String sender, List<String> recipients, String nextHop, Instant arrival, DsnRequest dsn) {
     public Envelope {
         recipients = List.copyOf(recipients);
+        dsn = dsn == null ? DsnRequest.NONE : dsn;
+    }
+
+    public Envelope(String queueId, String sender, List<String> recipients, String nextHop, Instant arrival) {
+        this(queueId, sender, recipients, nextHop, arrival, DsnRequest.NONE);
     }
 }

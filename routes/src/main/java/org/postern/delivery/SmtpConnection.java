@@ -28,6 +28,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import org.postern.dsn.DsnRequest;
+
 /**
  * One SMTP client session with one host (RFC 5321): greeting, EHLO (HELO when EHLO is refused), STARTTLS per
  * policy, then any number of transactions. A message larger than the server's SIZE fails at once (552 5.3.4, as
@@ -170,9 +172,17 @@ public final class SmtpConnection implements AutoCloseable {
      * Throws {@link IOException} when the connection broke or timed out; the connection is then unusable.
      */
     public Map<String, SmtpReply> send(String sender, List<String> recipients, byte[] message) throws IOException {
+        return send(sender, recipients, message, DsnRequest.NONE);
+    }
+
+    /**
+     * The same, passing the sender's DSN request on when this server announced DSN (RFC 3461 section 4): RET and
+     * ENVID on MAIL FROM, NOTIFY and ORCPT on each RCPT TO; to a server without DSN, nothing of it.
+     */
+    public Map<String, SmtpReply> send(String sender, List<String> recipients, byte[] message, DsnRequest dsn) throws IOException {
         answered = false;
         try {
-            return transaction(sender, recipients, message);
+            return transaction(sender, recipients, message, offersDsn() ? dsn : null);
         } catch (IOException e) {
             usable = false;
             throw e;
@@ -181,7 +191,7 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    private Map<String, SmtpReply> transaction(String sender, List<String> recipients, byte[] message) throws IOException {
+    private Map<String, SmtpReply> transaction(String sender, List<String> recipients, byte[] message, DsnRequest dsn) throws IOException {
         Map<String, SmtpReply> outcome = new LinkedHashMap<>();
         if (maxSize > 0 && message.length > maxSize) {
             SmtpReply tooBig = SmtpReply.local(552, "5.3.4", "message size " + message.length + " exceeds size limit "
@@ -196,12 +206,15 @@ public final class SmtpConnection implements AutoCloseable {
         if (extensions.contains("8BITMIME") && eightBit(message)) {
             mail.append(" BODY=8BITMIME");
         }
+        if (dsn != null) {
+            mail.append(dsn.mailParameters());
+        }
         SmtpReply mailReply;
         List<SmtpReply> rcptReplies = new ArrayList<>();
         if (extensions.contains("PIPELINING")) {
             write(mail.toString());
             for (String recipient : recipients) {
-                write("RCPT TO:<" + recipient + ">");
+                write(rcpt(recipient, dsn));
             }
             out.flush();
             mailReply = read(timeouts.mail());
@@ -214,7 +227,7 @@ public final class SmtpConnection implements AutoCloseable {
             answered = true;
             if (mailReply.code() == 250) {
                 for (String recipient : recipients) {
-                    rcptReplies.add(command("RCPT TO:<" + recipient + ">", timeouts.rcpt()));
+                    rcptReplies.add(command(rcpt(recipient, dsn), timeouts.rcpt()));
                 }
             }
         }
@@ -255,6 +268,10 @@ public final class SmtpConnection implements AutoCloseable {
             usable = false;
         }
         return outcome;
+    }
+
+    private static String rcpt(String recipient, DsnRequest dsn) {
+        return "RCPT TO:<" + recipient + ">" + (dsn == null ? "" : dsn.rcptParameters(recipient));
     }
 
     private void resetAfter(SmtpReply reply) throws IOException {
@@ -312,6 +329,11 @@ public final class SmtpConnection implements AutoCloseable {
 
     public boolean tls() {
         return tls;
+    }
+
+    /** Whether the server announced DSN in its EHLO reply (RFC 3461). */
+    public boolean offersDsn() {
+        return extensions.contains("DSN");
     }
 
     public int transactions() {

@@ -18,11 +18,21 @@ import java.util.concurrent.Semaphore;
 public final class SmtpDelivery {
     private final DeliverySettings settings;
     private final ConnectionCache cache;
+    private final LedgerRecorder ledger;
     private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
 
     public SmtpDelivery(DeliverySettings settings, ConnectionCache cache) {
+        this(settings, cache, LedgerRecorder.NONE);
+    }
+
+    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache, LedgerRecorder ledger) {
         this.settings = settings;
         this.cache = cache;
+        this.ledger = ledger;
+    }
+
+    /** The replies of one transaction and what the session was: TLS or not, DSN announced or not. */
+    private record Transaction(Map<String, SmtpReply> replies, boolean tls, boolean dsn) {
     }
 
     public Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, List<Target> targets) throws InterruptedException {
@@ -44,17 +54,20 @@ public final class SmtpDelivery {
         for (int i = 0; i < targets.size() && !pending.isEmpty(); i++) {
             Target target = targets.get(i);
             boolean lastTarget = i == targets.size() - 1;
-            Map<String, SmtpReply> replies;
+            Transaction transaction;
             try {
-                replies = transaction(target, tls, envelope, pending, message);
+                transaction = transaction(target, tls, envelope, pending, message);
             } catch (SessionFailure failure) {
                 last = failure.reply();
                 lastHost = target;
                 for (String recipient : pending) {
-                    DeliveryLog.attempt(envelope, recipient, target, lastTarget ? "deferred" : "trying next host", failure.reply());
+                    String label = lastTarget ? "deferred" : "trying next host";
+                    DeliveryLog.attempt(envelope, recipient, target, label, failure.reply());
+                    ledger.attempt(envelope, recipient, target, false, failure.reply(), label);
                 }
                 continue;
             }
+            Map<String, SmtpReply> replies = transaction.replies();
             List<String> stillPending = new ArrayList<>();
             for (String recipient : pending) {
                 SmtpReply reply = replies.get(recipient);
@@ -62,11 +75,13 @@ public final class SmtpDelivery {
                 if (status == null) {
                     stillPending.add(recipient);
                     DeliveryLog.attempt(envelope, recipient, target, "trying next host", reply);
+                    ledger.attempt(envelope, recipient, target, transaction.tls(), reply, "trying next host");
                     last = reply;
                     lastHost = target;
                 } else {
-                    decided.put(recipient, new RecipientOutcome(recipient, status, reply, target));
+                    decided.put(recipient, new RecipientOutcome(recipient, status, reply, target, transaction.dsn()));
                     DeliveryLog.attempt(envelope, recipient, target, label(status), reply);
+                    ledger.attempt(envelope, recipient, target, transaction.tls(), reply, label(status));
                 }
             }
             pending = stillPending;
@@ -76,19 +91,21 @@ public final class SmtpDelivery {
             decided.put(recipient, new RecipientOutcome(recipient, status, last, lastHost));
             if (targets.isEmpty()) {
                 DeliveryLog.attempt(envelope, recipient, null, label(status), last);
+                ledger.attempt(envelope, recipient, null, false, last, label(status));
             }
         }
         return decided;
     }
 
-    private Map<String, SmtpReply> transaction(Target target, TlsPolicy tls, Envelope envelope, List<String> recipients,
-                                               byte[] message) throws SessionFailure {
+    private Transaction transaction(Target target, TlsPolicy tls, Envelope envelope, List<String> recipients,
+                                    byte[] message) throws SessionFailure {
         SmtpConnection cached = cache.take(target);
         if (cached != null) {
             try {
-                Map<String, SmtpReply> replies = cached.send(envelope.sender(), recipients, message);
+                Map<String, SmtpReply> replies = cached.send(envelope.sender(), recipients, message, envelope.dsn());
+                Transaction done = new Transaction(replies, cached.tls(), cached.offersDsn());
                 cache.give(cached);
-                return replies;
+                return done;
             } catch (IOException e) {
                 cached.close();
                 if (cached.answeredLastTransaction()) {
@@ -100,9 +117,10 @@ public final class SmtpDelivery {
         }
         SmtpConnection fresh = SmtpConnection.open(target, settings.heloName(), tls, settings.timeouts());
         try {
-            Map<String, SmtpReply> replies = fresh.send(envelope.sender(), recipients, message);
+            Map<String, SmtpReply> replies = fresh.send(envelope.sender(), recipients, message, envelope.dsn());
+            Transaction done = new Transaction(replies, fresh.tls(), fresh.offersDsn());
             cache.give(fresh);
-            return replies;
+            return done;
         } catch (IOException e) {
             fresh.close();
             throw new SessionFailure(SmtpReply.local(451, "4.4.2", "lost connection with " + target + ": " + e.getMessage()), e);

@@ -8,12 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import org.apache.mailet.DsnParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postern.dsn.DsnRequest;
 import org.postern.testing.ScriptedSmtpPeer;
 
 /** One attempt against scripted SMTP peers on loopback sockets: host order, per-recipient outcomes, reuse. */
@@ -92,6 +96,28 @@ class SmtpDeliveryTest {
         assertThat(received.recipients()).containsExactly("a@dest.test", "b@dest.test");
         assertThat(received.data()).isEqualTo(MESSAGE);
         assertThat(mx.commands()).anyMatch(command -> command.contains("MAIL FROM:<sender@example.test> SIZE=" + MESSAGE.length + " BODY=8BITMIME"));
+    }
+
+    @Test
+    void theDsnRequestShouldGoOnOnlyToAHostThatAnnouncesDsn() throws Exception {
+        DsnRequest dsn = new DsnRequest(Optional.of("id+2B1"), Optional.of(DsnParameters.Ret.HDRS), Map.of(
+            "a@dest.test", new DsnRequest.Recipient(Optional.of(EnumSet.of(DsnParameters.Notify.SUCCESS, DsnParameters.Notify.FAILURE)),
+                Optional.of("first+last@orig.test"))));
+        Envelope envelope = new Envelope("Mail1", "sender@example.test", List.of("a@dest.test", "b@dest.test"), "mx:dest.test",
+            Instant.now(), dsn);
+        ScriptedSmtpPeer withDsn = peer(4).extensions("PIPELINING", "DSN");
+        ScriptedSmtpPeer without = peer(5);
+
+        Map<String, RecipientOutcome> first = delivery.deliver(envelope, MESSAGE, List.of(target(withDsn)));
+        Map<String, RecipientOutcome> second = delivery.deliver(envelope, MESSAGE, List.of(target(without)));
+
+        assertThat(withDsn.commands()).anyMatch(command -> command.endsWith("MAIL FROM:<sender@example.test> RET=HDRS ENVID=id+2B1"))
+            .anyMatch(command -> command.endsWith("RCPT TO:<a@dest.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;first+2Blast@orig.test"))
+            .anyMatch(command -> command.endsWith("RCPT TO:<b@dest.test>"));
+        assertThat(first.get("a@dest.test").hostOffersDsn()).isTrue();
+        assertThat(without.commands()).noneMatch(command -> command.contains("NOTIFY=") || command.contains("RET=") || command.contains("ORCPT="));
+        assertThat(second.get("a@dest.test").hostOffersDsn()).isFalse();
+        assertThat(second.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
     }
 
     @Test
