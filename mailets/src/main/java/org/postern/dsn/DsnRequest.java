@@ -90,8 +90,21 @@ public record DsnRequest(Optional<String> envId, Optional<Ret> ret, Map<String, 
         StringBuilder parameters = new StringBuilder();
         recipient.notifyOn().ifPresent(notify -> parameters.append(" NOTIFY=")
             .append(notify.stream().map(Notify::name).collect(Collectors.joining(","))));
-        recipient.orcpt().ifPresent(orcpt -> parameters.append(" ORCPT=rfc822;").append(DsnParameters.XText.encode(orcpt)));
+        recipient.orcpt().ifPresent(orcpt -> parameters.append(" ORCPT=rfc822;").append(xtext(orcpt)));
         return parameters.toString();
+    }
+
+    /** ORCPT's address, decoded from xtext, for Original-Recipient. */
+    public Optional<String> originalRecipient(String address) {
+        return recipient(address).orcpt().map(orcpt -> DsnParameters.XText.isValid(orcpt) ? DsnParameters.XText.decode(orcpt) : orcpt);
+    }
+
+    /**
+     * James keeps ORCPT's address part as the client sent it, still xtext-encoded ("a+2Bb@x" for "a+b@x"); a value
+     * that is valid xtext goes on unchanged, anything else is encoded, so a "+" is never encoded twice.
+     */
+    private static String xtext(String orcpt) {
+        return DsnParameters.XText.isValid(orcpt) ? orcpt : DsnParameters.XText.encode(orcpt);
     }
 
     /** ENVID as the sender gave it, decoded from xtext, for Original-Envelope-Id. */

@@ -34,7 +34,7 @@ public final class DsnBuilder {
             case DELIVERED, RELAYED -> DsnRequest.Kind.SUCCESS;
         };
         List<DsnReport.Entry> entries = outcomes.stream().map(outcome -> new DsnReport.Entry(outcome.recipient(),
-            envelope.dsn().recipient(outcome.recipient()).orcpt(), outcome.reply().enhanced(),
+            envelope.dsn().originalRecipient(outcome.recipient()), outcome.reply().enhanced(),
             Optional.ofNullable(outcome.host()).map(Target::host), Optional.of(outcome.reply().toString()), outcome.host() != null,
             willRetryUntil)).toList();
         return report.build(action, envelope.sender(),
