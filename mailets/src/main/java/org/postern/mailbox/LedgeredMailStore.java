@@ -10,20 +10,26 @@ import org.reactivestreams.Publisher;
 
 import reactor.core.publisher.Mono;
 
-/** Writes "stored in the mailbox" into the delivery ledger once a recipient's copy is stored. */
+/**
+ * Writes "stored in the mailbox" into the delivery ledger once a recipient's copy is stored, then sends the
+ * "delivered" notification when the recipient asked for it ({@link DeliveredNotice}).
+ */
 class LedgeredMailStore implements MailStore {
     private final MailStore delegate;
     private final DeliveryLedger ledger;
+    private final DeliveredNotice notice;
 
-    LedgeredMailStore(MailStore delegate, DeliveryLedger ledger) {
+    LedgeredMailStore(MailStore delegate, DeliveryLedger ledger, DeliveredNotice notice) {
         this.delegate = delegate;
         this.ledger = ledger;
+        this.notice = notice;
     }
 
     @Override
     public Publisher<Void> storeMail(MailAddress recipient, Mail mail) {
         return Mono.from(delegate.storeMail(recipient, mail))
             .then(Mono.fromRunnable(() -> ledger.record(LedgerEvents.of(mail, recipient, LedgerEvent.Kind.STORED)
-                .withDetail("INBOX of " + recipient.asString()))));
+                .withDetail("INBOX of " + recipient.asString()))))
+            .then(Mono.fromRunnable(() -> notice.afterStored(mail, recipient)));
     }
 }

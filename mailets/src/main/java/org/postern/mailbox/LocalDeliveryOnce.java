@@ -28,6 +28,8 @@ import org.apache.mailet.base.MailetUtil;
  * <p>Each stored copy carries an {@value #QUEUE_ID_HEADER} header naming the queue id, which lets an admin tie a
  * stored message to the SMTP reply and the logs, and lets a replay check whether the copy is already there.</p>
  *
+ * <p>A recipient whose RCPT asked NOTIFY=SUCCESS gets its sender a "delivered" DSN once stored (RFC 3461).</p>
+ *
  * <p>Parameters:</p>
  * <ul>
  *   <li>{@code journal}: where the journal lives, default {@code file://var/store/delivery-journal.log}
@@ -81,7 +83,8 @@ public class LocalDeliveryOnce extends GenericMailet {
             .metric(metricFactory.generate(METRIC))
             .build();
         dispatcher = MailDispatcher.builder()
-            .mailStore(new LedgeredMailStore(new JournaledMailStore(mailboxes, journal, new StoredCopyFinder(mailboxManager, usersRepository)), ledger))
+            .mailStore(new LedgeredMailStore(new JournaledMailStore(mailboxes, journal, new StoredCopyFinder(mailboxManager, usersRepository)),
+                ledger, new DeliveredNotice(getMailetContext(), ledger, DeliveredNotice.localHostName(), java.time.Clock.systemUTC())))
             .consume(true)
             .onMailetException(getInitParameter("onMailetException", Mail.ERROR))
             .retries(MailetUtil.getInitParameterAsStrictlyPositiveInteger(getInitParameter("retries"), MailDispatcher.RETRIES))

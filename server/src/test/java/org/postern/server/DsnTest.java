@@ -48,7 +48,8 @@ class DsnTest {
         Files.writeString(conf.resolve("delivery.xml"), "<delivery><heloName>postern.test</heloName>"
             + "<retry><first>1s</first><max>1s</max><giveUpAfter>120s</giveUpAfter></retry>"
             + "<timeouts><connect>2s</connect><greeting>5s</greeting></timeouts><delayNotice>2s</delayNotice></delivery>");
-        postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw");
+        postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw")
+            .withUser("example.test", "local@example.test", "pw");
     }
 
     @AfterAll
@@ -130,6 +131,16 @@ class DsnTest {
             .doesNotContain("secret body");
         assertThat(withoutDsn.commands()).filteredOn(command -> command.contains("ok@plain.test"))
             .allMatch(command -> !command.contains("NOTIFY") && !command.contains("ORCPT"));
+    }
+
+    @Test
+    void notifySuccessForALocalMailboxShouldGiveTheSenderADeliveredNotice() throws Exception {
+        send(" ENVID=local-1", List.of("<local@example.test> NOTIFY=SUCCESS"), "Subject: stored here\r\n\r\nsecret body\r\n");
+
+        String notice = awaitNotices("Final-Recipient: rfc822; local@example.test").get(0);
+        assertThat(notice).contains("Action: delivered", "Status: 2.0.0", "Original-Envelope-Id: local-1",
+                "Content-Type: text/rfc822-headers", "Subject: stored here")
+            .doesNotContain("secret body");
     }
 
     @Test
