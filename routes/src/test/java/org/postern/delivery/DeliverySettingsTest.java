@@ -29,6 +29,7 @@ class DeliverySettingsTest {
         assertThat(settings.defaultTls()).isEqualTo(TlsPolicy.MAY);
         assertThat(settings.timeouts()).isEqualTo(DeliverySettings.Timeouts.DEFAULT);
         assertThat(settings.connectionCache()).isEqualTo(DeliverySettings.CacheLimits.DEFAULT);
+        assertThat(settings.delayNotice()).isEqualTo(Duration.ofHours(4));
     }
 
     @Test
@@ -38,7 +39,8 @@ class DeliverySettingsTest {
             + "<timeouts><connect>1s</connect><dataEnd>7s</dataEnd></timeouts>"
             + "<connectionCache><idleTime>5s</idleTime><maxUses>7</maxUses><maxLifetime>60s</maxLifetime></connectionCache>"
             + "<concurrencyPerDestination>4</concurrencyPerDestination>"
-            + "<tls policy='none'><nexthop name='smtp:[10.0.0.5]:25' policy='encrypt'/></tls><maxReceivedHeaders>30</maxReceivedHeaders></delivery>");
+            + "<tls policy='none'><nexthop name='smtp:[10.0.0.5]:25' policy='encrypt'/></tls><maxReceivedHeaders>30</maxReceivedHeaders>"
+            + "<delayNotice>30m</delayNotice></delivery>");
 
         assertThat(settings.queue()).isEqualTo("out2");
         assertThat(settings.threads()).isEqualTo(3);
@@ -52,6 +54,7 @@ class DeliverySettingsTest {
         assertThat(settings.tlsFor("smtp:[10.0.0.5]:25")).isEqualTo(TlsPolicy.ENCRYPT);
         assertThat(settings.tlsFor("mx:example.com")).isEqualTo(TlsPolicy.NONE);
         assertThat(settings.maxReceivedHeaders()).isEqualTo(30);
+        assertThat(settings.delayNotice()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @ParameterizedTest
@@ -65,6 +68,7 @@ class DeliverySettingsTest {
         "<delivery><connectionCache><maxUses>-1</maxUses></connectionCache></delivery>|delivery.xml: <connectionCache/maxUses> = '-1'",
         "<delivery><retries>3</retries></delivery>|delivery.xml: unknown element <retries>",
         "<delivery><queue>out bound</queue></delivery>|delivery.xml: <queue> = 'out bound'",
+        "<delivery><delayNotice>4 hours</delayNotice></delivery>|delivery.xml: <delayNotice> = '4 hours': must be a positive duration",
     })
     void aBadValueShouldBeRefusedNamingTheFileElementAndValue(String xml, String message) {
         assertThatThrownBy(() -> parse(xml)).isInstanceOf(ConfigurationException.class).hasMessageStartingWith(message);
