@@ -94,6 +94,7 @@ public class DeliverProcessor implements Processor {
             DeliveryHeaders.recipients(exchange),
             exchange.getIn().getHeader(DeliveryHeaders.NEXT_HOP, String.class),
             exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, java.time.Instant.class),
-            exchange.getIn().getHeader(DeliveryHeaders.DSN, DsnRequest.class));
+            exchange.getIn().getHeader(DeliveryHeaders.DSN, DsnRequest.class),
+            java.util.Optional.ofNullable(exchange.getIn().getHeader(DeliveryHeaders.MESSAGE_ID, String.class)));
     }
 }

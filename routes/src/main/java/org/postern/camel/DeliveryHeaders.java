@@ -26,6 +26,8 @@ public final class DeliveryHeaders {
     public static final String ATTEMPTS = "PosternAttempts";
     /** DsnRequest: the sender's RET, ENVID, NOTIFY and ORCPT, from James's DSN attributes on the mail. */
     public static final String DSN = "PosternDsn";
+    /** String: the message's Message-ID, absent when it has none. */
+    public static final String MESSAGE_ID = "PosternMessageId";
     /** Boolean: a delay notice was sent for this mail already (it goes out once). */
     public static final String DELAY_NOTIFIED = "PosternDelayNotified";
 
@@ -54,6 +56,11 @@ public final class DeliveryHeaders {
         exchange.getIn().setHeader(ATTEMPTS, mail.getAttribute(DeliveryAttributes.ATTEMPTS)
             .flatMap(attribute -> attribute.getValue().valueAs(Integer.class)).orElse(0));
         exchange.getIn().setHeader(DSN, DsnRequest.of(mail));
+        try {
+            exchange.getIn().setHeader(MESSAGE_ID, mail.getMessage() == null ? null : mail.getMessage().getMessageID());
+        } catch (javax.mail.MessagingException e) {
+            exchange.getIn().removeHeader(MESSAGE_ID);
+        }
         exchange.getIn().setHeader(DELAY_NOTIFIED, mail.getAttribute(DeliveryAttributes.DELAY_NOTIFIED)
             .flatMap(attribute -> attribute.getValue().valueAs(Boolean.class)).orElse(false));
     }

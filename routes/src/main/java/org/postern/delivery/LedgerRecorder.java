@@ -11,7 +11,7 @@ import org.postern.ledger.QueueIds;
  * Writes what the delivery route learns into the delivery ledger, next to the maillog line: one {@code attempt}
  * per host and recipient (host, address, TLS, reply), then the recipient's {@code delivered}, {@code deferred}
  * (detail: the next attempt) or {@code failed}, and each {@code dsn} sent (detail: failed, delayed, relayed).
- * Events carry the queue id as accepted and the sender's ENVID.
+ * Events carry the queue id as accepted, the Message-ID and the sender's ENVID.
  */
 public final class LedgerRecorder {
     public static final LedgerRecorder NONE = new LedgerRecorder(new org.postern.ledger.NoDeliveryLedger(), Clock.systemUTC());
@@ -58,6 +58,6 @@ public final class LedgerRecorder {
 
     private LedgerEvent event(Envelope envelope, String recipient, LedgerEvent.Kind kind) {
         return LedgerEvent.of(clock.instant(), QueueIds.of(envelope.queueId()), envelope.sender(), recipient, kind)
-            .withMessage(Optional.empty(), envelope.dsn().envId());
+            .withMessage(envelope.messageId(), envelope.dsn().envId());
     }
 }
