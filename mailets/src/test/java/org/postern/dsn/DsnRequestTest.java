@@ -1,13 +1,17 @@
 package org.postern.dsn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumSet;
+
+import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.DsnParameters.Notify;
 import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
 class DsnRequestTest {
@@ -51,5 +55,21 @@ class DsnRequestTest {
         assertThat(request.returnsFullMessage(DsnRequest.Kind.FAILURE)).isFalse();
         assertThat(DsnRequest.NONE.returnsFullMessage(DsnRequest.Kind.FAILURE)).isTrue();
         assertThat(DsnRequest.NONE.returnsFullMessage(DsnRequest.Kind.DELAY)).isFalse();
+    }
+
+    @Test
+    void theMatcherShouldKeepOnlyTheRecipientsAskingForThatNotice() throws Exception {
+        DsnParameters parameters = DsnParameters.builder()
+            .addRcptParameter(new MailAddress("never@dest.test"), DsnParameters.RecipientDsnParameters.of(EnumSet.of(Notify.NEVER)))
+            .build().orElseThrow();
+        FakeMail mail = FakeMail.builder().name("m").sender("s@example.test").recipients("never@dest.test", "plain@dest.test").build();
+        mail.setDsnParameters(parameters);
+        RecipientAsksForDsn matcher = new RecipientAsksForDsn();
+        matcher.init(FakeMatcherConfig.builder().matcherName("RecipientAsksForDsn").condition("failure").build());
+
+        assertThat(matcher.match(mail)).containsExactly(new MailAddress("plain@dest.test"));
+        assertThatThrownBy(() -> new RecipientAsksForDsn().init(FakeMatcherConfig.builder().matcherName("RecipientAsksForDsn")
+            .condition("always").build())).isInstanceOf(MessagingException.class)
+            .hasMessage("RecipientAsksForDsn: condition 'always' must be failure, delay or success");
     }
 }

@@ -44,6 +44,7 @@ class DsnTest {
         Files.writeString(conf.resolve("transport.xml"), "<transport>"
             + "<route domain=\"dsn.test\" action=\"smtp:[" + withDsn.host() + "]:" + withDsn.port() + "\"/>"
             + "<route domain=\"plain.test\" action=\"smtp:[" + withoutDsn.host() + "]:" + withoutDsn.port() + "\"/>"
+            + "<route domain=\"gone.test\" action=\"error:5.1.2 This domain no longer receives mail\"/>"
             + "</transport>");
         Files.writeString(conf.resolve("delivery.xml"), "<delivery><heloName>postern.test</heloName>"
             + "<retry><first>1s</first><max>1s</max><giveUpAfter>120s</giveUpAfter></retry>"
@@ -163,6 +164,15 @@ class DsnTest {
         String notice = awaitNotices("Final-Recipient: rfc822; control@plain.test").get(0);
         assertThat(notice).contains("Action: failed", "Status: 5.1.1").doesNotContain("never@plain.test");
         assertThat(notices("Final-Recipient: rfc822; never@plain.test")).isEmpty();
+    }
+
+    @Test
+    void notifyNeverShouldAlsoSilenceJamesDsnBounceForARoutingError() throws Exception {
+        send("", List.of("<never@gone.test> NOTIFY=NEVER", "<control@gone.test>"), "Subject: gone\r\n\r\nhello\r\n");
+
+        String notice = awaitNotices("control@gone.test").get(0);
+        assertThat(notice).contains("5.1.2").doesNotContain("never@gone.test");
+        assertThat(notices("never@gone.test")).isEmpty();
     }
 
     @Test
