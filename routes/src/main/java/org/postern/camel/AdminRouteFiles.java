@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * XML {@code <routes>} (or single {@code <route>}) file loaded into the delivery CamelContext once the delivery
  * routes have started. Other files there ({@code README.txt}, {@code *.xml.example}) are ignored.
  *
- * <p>Admin routes add to delivery, never replace it: a route that reads the spool or the delivery queue is refused.
+ * <p>Admin routes add to delivery, never replace it: a route that reads the spool or the delivery queue, or whose id
+ * is taken (by a delivery route or another file), is refused.
  * A file that does not parse, names an unknown component, or has an endpoint Camel cannot create stops start-up
  * with one {@link ConfigurationException} naming the file and the problem (the launcher exits with status 2).
  */
@@ -55,8 +56,17 @@ final class AdminRouteFiles {
     void loadInto(ModelCamelContext camel) throws ConfigurationException {
         List<Path> files = files();
         List<List<RouteDefinition>> parsed = new java.util.ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
+        camel.getRoutes().forEach(route -> ids.add(route.getRouteId()));
         for (Path file : files) {
-            parsed.add(parse(file));
+            List<RouteDefinition> routes = parse(file);
+            for (RouteDefinition route : routes) {
+                // Camel would replace a route of the same id: never the delivery route, nor another file's.
+                if (route.getRouteId() != null && !ids.add(route.getRouteId())) {
+                    throw problem(file, "route id '" + route.getRouteId() + "' is already taken (a delivery route or another file's)");
+                }
+            }
+            parsed.add(routes);
         }
         for (int i = 0; i < files.size(); i++) {
             List<RouteDefinition> routes = parsed.get(i);

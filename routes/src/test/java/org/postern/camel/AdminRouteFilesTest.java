@@ -162,6 +162,20 @@ class AdminRouteFilesTest {
     }
 
     @Test
+    void aRouteIdAlreadyTakenShouldBeRefusedRatherThanReplaceTheRoute() throws Exception {
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:core").routeId("outbound-deliver").to("log:core");
+            }
+        });
+
+        assertRefused("replace.xml", "<routes xmlns=\"http://camel.apache.org/schema/xml-io\"><route id=\"outbound-deliver\">"
+            + "<from uri=\"direct:a\"/><to uri=\"log:x\"/></route></routes>", "route id 'outbound-deliver' is already taken");
+        assertThat(camel.getRoute("outbound-deliver").getEndpoint().getEndpointUri()).isEqualTo("direct://core");
+    }
+
+    @Test
     void aRouteReadingTheDeliveryQueueShouldBeRefused() throws Exception {
         assertRefused("steal.xml", route("<from uri=\"james-queue:outbound\"/><to uri=\"log:x\"/>"),
             "route 'r' reads james-queue:outbound, which belongs to the spool or to delivery");
