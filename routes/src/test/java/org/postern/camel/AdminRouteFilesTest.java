@@ -122,6 +122,17 @@ class AdminRouteFilesTest {
     }
 
     @Test
+    void aFileWithoutTheNamespaceOrWithOneRouteShouldLoadToo() throws Exception {
+        Files.writeString(routes.resolve("a.xml"), "<routes><route id=\"plain\"><from uri=\"direct:plain\"/><to uri=\"log:plain\"/></route></routes>");
+        Files.writeString(routes.resolve("b.xml"), "<route id=\"single\"><from uri=\"direct:single\"/><to uri=\"log:single\"/></route>");
+
+        load();
+
+        assertThat(camel.getRoute("plain")).isNotNull();
+        assertThat(camel.getRoute("single")).isNotNull();
+    }
+
+    @Test
     void filesOtherThanXmlShouldBeIgnored() throws Exception {
         Files.copy(EXAMPLES.resolve("archive.xml.example"), routes.resolve("archive.xml.example"));
         Files.writeString(routes.resolve("README.txt"), "not a route");
