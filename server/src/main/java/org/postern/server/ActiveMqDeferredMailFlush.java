@@ -77,14 +77,19 @@ public class ActiveMqDeferredMailFlush implements DeferredMailFlush {
         }
     }
 
-    /** Deferred messages (due later) with a recipient in the domain; recipients are joined by ';'. */
+    /** Deferred messages (due later, not held) with a recipient in the domain; recipients are joined by ';'. */
     static String selector(String domain, boolean subdomains, long now) {
+        return JMSSupport.JAMES_NEXT_DELIVERY + " > " + now + " AND " + ActiveMqQueueControl.HELD + " IS NULL AND "
+            + recipientIn(domain, subdomains);
+    }
+
+    /** A selector clause: a recipient in the domain (or, with {@code subdomains}, in one of its subdomains). */
+    static String recipientIn(String domain, boolean subdomains) {
         String escaped = domain.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%").replace("'", "''");
         String separator = JMSSupport.JAMES_MAIL_SEPARATOR;
         String at = subdomains ? "." : "@";
         String recipients = JMSSupport.JAMES_MAIL_RECIPIENTS;
-        return JMSSupport.JAMES_NEXT_DELIVERY + " > " + now + " AND ("
-            + recipients + " LIKE '%" + at + escaped + "' ESCAPE '\\' OR "
+        return "(" + recipients + " LIKE '%" + at + escaped + "' ESCAPE '\\' OR "
             + recipients + " LIKE '%" + at + escaped + separator + "%' ESCAPE '\\')";
     }
 
