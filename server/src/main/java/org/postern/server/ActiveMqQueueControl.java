@@ -224,9 +224,7 @@ public class ActiveMqQueueControl implements QueueControl {
     }
 
     private static ActiveMQMessage copy(Message message) {
-        ActiveMQMessage copy = (ActiveMQMessage) ((ActiveMQMessage) message).copy();
-        copy.setReadOnlyProperties(false);
-        return copy;
+        return ActiveMqDeferredMailFlush.copy(message);
     }
 
     private static ActiveMQMessage dueNow(ActiveMQMessage message) throws JMSException, IOException {
