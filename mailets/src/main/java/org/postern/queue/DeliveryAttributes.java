@@ -11,6 +11,8 @@ public final class DeliveryAttributes {
     public static final AttributeName ARRIVAL = AttributeName.of("org.postern.delivery.arrival");
     /** Delivery attempts made so far (Integer). */
     public static final AttributeName ATTEMPTS = AttributeName.of("org.postern.delivery.attempts");
+    /** The reply that deferred the last attempt, e.g. "451 4.3.0 try later" (String); set on re-queue. */
+    public static final AttributeName LAST_REPLY = AttributeName.of("org.postern.delivery.lastReply");
 
     private DeliveryAttributes() {
     }

@@ -64,7 +64,13 @@ public class RequeueProcessor implements Processor {
             }
         }).toList());
         mail.setAttribute(new Attribute(DeliveryAttributes.ATTEMPTS, AttributeValue.of(attempts)));
+        mail.setAttribute(new Attribute(DeliveryAttributes.LAST_REPLY, AttributeValue.of(lastReply(deferred.get(0)))));
         queue.enQueue(mail, delay);
         DeliveryLog.event(mail.getName(), "deferred " + deferred.size() + " recipient(s), attempt " + attempts + ", next try in " + delay);
+    }
+
+    /** What queue listings show: "host[address]:port said: 451 4.3.0 text", or the reply Postern made up. */
+    static String lastReply(RecipientOutcome outcome) {
+        return (outcome.host() == null ? "" : outcome.host() + " said: ") + outcome.reply();
     }
 }
