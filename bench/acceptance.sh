@@ -7,10 +7,11 @@
 # 127.0.0.1 (the list applies to every client), then to a local user; accepted/s is MSGS over the time until every 250 was received.
 # transport.xml discards the relay domain's mail after acceptance, so the rate is that of acceptance and queueing.
 # Run by hand (never in CI), as root. Only 127.0.0.0/8 is used.
-# Knobs: MSGS (10000) SESSIONS (20) SIZE (2048) ROUNDS (2) ENTRIES (100000) WARMUP (2000) ADDR (127.0.0.40)
+# Then the RCPT decision alone: bench/rcpt_rate.py sends RCPTS recipients (no DATA) over SESSIONS sessions.
+# Knobs: MSGS (10000) SESSIONS (20) SIZE (2048) ROUNDS (2) ENTRIES (100000) WARMUP (2000) RCPTS (100000) ADDR (127.0.0.40)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MSGS=${MSGS:-10000} SESSIONS=${SESSIONS:-20} SIZE=${SIZE:-2048} ROUNDS=${ROUNDS:-2} ENTRIES=${ENTRIES:-100000} WARMUP=${WARMUP:-2000}
+MSGS=${MSGS:-10000} SESSIONS=${SESSIONS:-20} SIZE=${SIZE:-2048} ROUNDS=${ROUNDS:-2} ENTRIES=${ENTRIES:-100000} WARMUP=${WARMUP:-2000} RCPTS=${RCPTS:-100000}
 ADDR=${ADDR:-127.0.0.40}
 RUN=$(mktemp -d /tmp/postern-acceptance.XXXXXX)
 command -v smtp-source >/dev/null || { echo "needs smtp-source: apt-get install postfix" >&2; exit 1; }
@@ -55,6 +56,9 @@ measure() { # $1 = label, $2 = verify
     python3 -c "import sys; print(f'$1 verify=$2 to $target: accepted/s {$MSGS/($t1-$t0):.0f} ({$t1-$t0:.1f} s)')"
     sleep 5 # let the spool drain a little before the next target
   done
+  # the RCPT decision alone (no DATA): the list lookup is on this path only
+  sleep 5
+  echo "$1 verify=$2 RCPT only: $(python3 "$ROOT/bench/rcpt_rate.py" "$ADDR" 25 r99999@bench-relay.test "$RCPTS" "$SESSIONS" 120)"
   kill $pid; wait $pid 2>/dev/null || true
   trap - EXIT
 }

@@ -174,19 +174,8 @@ curl -fsS --max-time 10 -XPUT "http://127.0.0.1:$ADMIN_PORT/users/demo@example.t
 
 # A raw SMTP dialogue: the replies are checked one by one.
 exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT"
-reply() { # EXPECTED_CODE: reads one (multi-line) reply, prints its last line
-    local line
-    while IFS= read -r -t 30 line <&3; do
-        line=${line%$'\r'}
-        if [ "${line:3:1}" != "-" ]; then
-            [ "${line:0:3}" = "$1" ] || fail "SMTP: expected $1, got '$line'"
-            echo "$line"
-            return 0
-        fi
-    done
-    fail "SMTP: no reply (expected $1)"
-}
-say() { printf '%s\r\n' "$1" >&3; }
+# shellcheck source=docker/smtp-dialogue.sh
+source "$ROOT/docker/smtp-dialogue.sh"
 step "SMTP to 127.0.0.1:$SMTP_PORT"
 greeting=$(reply 220)
 expect_in "$greeting" "mail.example.test"

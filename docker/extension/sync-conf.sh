@@ -12,9 +12,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${1:?usage: sync-conf.sh DIR}
 mkdir -p "$OUT"
 
-# Classes that need bindings only Postern's server makes (its ActiveMQ queue, its JPA database): ETRN flushes
-# Postern's deferred queue; the delivery ledger lives in Postern's database.
-SERVER_ONLY="org.postern.smtp.EtrnCmdHandler org.postern.ledger.RecordArrival"
+# Classes that need bindings only Postern's server makes: ETRN flushes Postern's ActiveMQ outbound queue. (The
+# delivery ledger's RecordArrival stays: without Postern's database it records nothing, NoDeliveryLedger.)
+SERVER_ONLY="org.postern.smtp.EtrnCmdHandler"
 
 # james-conf/FILE from its root element on, without SERVER_ONLY elements, through sed with the remaining arguments.
 body() {

@@ -13,6 +13,8 @@ public final class DeliveryAttributes {
     public static final AttributeName ATTEMPTS = AttributeName.of("org.postern.delivery.attempts");
     /** True once the sender got the delay notice for this mail (Boolean): it goes out once. */
     public static final AttributeName DELAY_NOTIFIED = AttributeName.of("org.postern.delivery.delayNotified");
+    /** The reply that deferred the last attempt, e.g. "451 4.3.0 try later" (String); set on re-queue. */
+    public static final AttributeName LAST_REPLY = AttributeName.of("org.postern.delivery.lastReply");
 
     private DeliveryAttributes() {
     }

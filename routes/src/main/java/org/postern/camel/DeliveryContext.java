@@ -9,6 +9,7 @@ import javax.inject.Singleton;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.lifecycle.api.Startable;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The CamelContext living inside James: built from {@code delivery.xml} (read and checked once, at start), started
  * after James's own services and stopped with the server. It holds the delivery routes, the SMTP connection cache
- * and the {@code james-queue} component.
+ * and the {@code james-queue} component, and, once those routes run, the admin routes of {@code routes/*.xml}
+ * ({@link AdminRouteFiles}).
  */
 @Singleton
 public class DeliveryContext implements Startable {
@@ -38,22 +40,25 @@ public class DeliveryContext implements Startable {
     private final MailQueueFactory<?> queues;
     private final ConfigurationProvider configuration;
     private final RoutingServices routing;
+    private final FileSystem fileSystem;
     private final DeliveryLedger ledger;
     private CamelContext camel;
     private ConnectionCache cache;
     private DeliverySettings settings;
 
-    public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing) {
-        this(queues, configuration, routing, new NoDeliveryLedger());
+    public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
+                           FileSystem fileSystem) {
+        this(queues, configuration, routing, fileSystem, new NoDeliveryLedger());
     }
 
     /** {@code ledger}: Postern's server binds the JDBC ledger; elsewhere {@link NoDeliveryLedger} (its default). */
     @Inject
     public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
-                           DeliveryLedger ledger) {
+                           FileSystem fileSystem, DeliveryLedger ledger) {
         this.queues = queues;
         this.configuration = configuration;
         this.routing = routing;
+        this.fileSystem = fileSystem;
         this.ledger = ledger;
     }
 
@@ -77,9 +82,29 @@ public class DeliveryContext implements Startable {
             new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock, recorder, settings.retry(), settings.delayNotice()),
             RequeueProcessor.deferred(outbound, settings.retry(), recorder, clock),
             RequeueProcessor.afterError(outbound, settings.retry())));
+        context.getRegistry().bind(MailSummaryProcessor.NAME, new MailSummaryProcessor());
+        AdminRouteFiles adminRoutes = new AdminRouteFiles(adminRoutesFolder(),
+            java.util.Set.of(settings.queue(), MailQueueFactory.SPOOL.asString()));
         context.start();
-        camel = context;
         LOGGER.info("Camel delivery routes started: queue {}, {} threads, retry {}", settings.queue(), settings.threads(), settings.retry());
+        try {
+            adminRoutes.loadInto(context);
+        } catch (ConfigurationException | RuntimeException e) {
+            context.stop();
+            cache.close();
+            cache = null;
+            throw e;
+        }
+        camel = context;
+    }
+
+    /** The conf directory's routes/ folder; null when there is none. */
+    private java.nio.file.Path adminRoutesFolder() {
+        try {
+            return fileSystem.getFile(FileSystem.FILE_PROTOCOL_AND_CONF + AdminRouteFiles.FOLDER).toPath();
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        }
     }
 
     static DeliverySettings settings(ConfigurationProvider configuration) throws ConfigurationException {

@@ -18,7 +18,9 @@ public final class DeliveryHeaders {
     public static final String SENDER = "PosternSender";
     /** List of String: the recipients still pending. */
     public static final String RECIPIENTS = "PosternRecipients";
-    /** String: the recorded next hop ("mx:example.com", "smtp:[10.0.0.5]:2525", "error"). */
+    /** List of String: the distinct domains of {@link #RECIPIENTS}, lower case (for admin routes' filters). */
+    public static final String RECIPIENT_DOMAINS = "PosternRecipientDomains";
+    /** String: the recorded next hop ("mx:example.com", "smtp:[10.0.0.5]:2525"), "error" when none was recorded. */
     public static final String NEXT_HOP = "PosternNextHop";
     /** Instant: when the mail entered the outbound queue. */
     public static final String ARRIVAL = "PosternArrival";
@@ -48,6 +50,8 @@ public final class DeliveryHeaders {
         exchange.getIn().setHeader(QUEUE_ID, mail.getName());
         exchange.getIn().setHeader(SENDER, mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(""));
         exchange.getIn().setHeader(RECIPIENTS, mail.getRecipients().stream().map(MailAddress::asString).toList());
+        exchange.getIn().setHeader(RECIPIENT_DOMAINS, mail.getRecipients().stream()
+            .map(recipient -> recipient.getDomain().asString().toLowerCase(java.util.Locale.ROOT)).distinct().toList());
         exchange.getIn().setHeader(NEXT_HOP, mail.getAttribute(RoutingAttributes.NEXT_HOP)
             .flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse("error"));
         exchange.getIn().setHeader(ARRIVAL, mail.getAttribute(DeliveryAttributes.ARRIVAL)

@@ -77,10 +77,16 @@ public class RequeueProcessor implements Processor {
             }
         }).toList());
         mail.setAttribute(new Attribute(DeliveryAttributes.ATTEMPTS, AttributeValue.of(attempts)));
+        mail.setAttribute(new Attribute(DeliveryAttributes.LAST_REPLY, AttributeValue.of(lastReply(deferred.get(0)))));
         queue.enQueue(mail, delay);
         Envelope envelope = DeliverProcessor.envelope(exchange);
         String next = "next attempt at " + clock.instant().plus(delay).truncatedTo(ChronoUnit.SECONDS) + " (attempt " + (attempts + 1) + ")";
         deferred.forEach(outcome -> ledger.outcome(envelope, outcome, next));
         DeliveryLog.event(mail.getName(), "deferred " + deferred.size() + " recipient(s), attempt " + attempts + ", next try in " + delay);
+    }
+
+    /** What queue listings show: "host[address]:port said: 451 4.3.0 text", or the reply Postern made up. */
+    static String lastReply(RecipientOutcome outcome) {
+        return (outcome.host() == null ? "" : outcome.host() + " said: ") + outcome.reply();
     }
 }

@@ -13,6 +13,7 @@ import javax.jms.MessageProducer;
 import javax.jms.Queue;
 import javax.jms.Session;
 
+import org.apache.activemq.command.ActiveMQBlobMessage;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.james.queue.jms.JMSCacheableMailQueue;
 import org.apache.james.queue.jms.JMSSupport;
@@ -77,14 +78,19 @@ public class ActiveMqDeferredMailFlush implements DeferredMailFlush {
         }
     }
 
-    /** Deferred messages (due later) with a recipient in the domain; recipients are joined by ';'. */
+    /** Deferred messages (due later, not held) with a recipient in the domain; recipients are joined by ';'. */
     static String selector(String domain, boolean subdomains, long now) {
+        return JMSSupport.JAMES_NEXT_DELIVERY + " > " + now + " AND " + ActiveMqQueueControl.HELD + " IS NULL AND "
+            + recipientIn(domain, subdomains);
+    }
+
+    /** A selector clause: a recipient in the domain (or, with {@code subdomains}, in one of its subdomains). */
+    static String recipientIn(String domain, boolean subdomains) {
         String escaped = domain.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%").replace("'", "''");
         String separator = JMSSupport.JAMES_MAIL_SEPARATOR;
         String at = subdomains ? "." : "@";
         String recipients = JMSSupport.JAMES_MAIL_RECIPIENTS;
-        return JMSSupport.JAMES_NEXT_DELIVERY + " > " + now + " AND ("
-            + recipients + " LIKE '%" + at + escaped + "' ESCAPE '\\' OR "
+        return "(" + recipients + " LIKE '%" + at + escaped + "' ESCAPE '\\' OR "
             + recipients + " LIKE '%" + at + escaped + separator + "%' ESCAPE '\\')";
     }
 
@@ -98,10 +104,23 @@ public class ActiveMqDeferredMailFlush implements DeferredMailFlush {
     }
 
     private static Message dueNow(Message message) throws JMSException {
-        ActiveMQMessage copy = (ActiveMQMessage) ((ActiveMQMessage) message).copy();
-        copy.setReadOnlyProperties(false);
+        ActiveMQMessage copy = copy(message);
         copy.setBooleanProperty(JMSCacheableMailQueue.FORCE_DELIVERY, true);
         copy.setLongProperty(JMSSupport.JAMES_NEXT_DELIVERY, System.currentTimeMillis());
+        return copy;
+    }
+
+    /**
+     * A copy to put back, sharing the message's blob (the body). Over the embedded broker's vm:// transport a
+     * received blob message still carries the uploader of its first send, whose stream is spent: sending a copy
+     * with it would upload an empty body and point the copy at it. Without an uploader the copy keeps the URL.
+     */
+    static ActiveMQMessage copy(Message message) {
+        ActiveMQMessage copy = (ActiveMQMessage) ((ActiveMQMessage) message).copy();
+        copy.setReadOnlyProperties(false);
+        if (copy instanceof ActiveMQBlobMessage blob) {
+            blob.setBlobUploader(null);
+        }
         return copy;
     }
 }

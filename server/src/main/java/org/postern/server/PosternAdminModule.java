@@ -2,6 +2,7 @@ package org.postern.server;
 
 import org.apache.james.webadmin.Routes;
 import org.postern.admin.NextHopRoutes;
+import org.postern.admin.QueueRoutes;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
@@ -10,6 +11,8 @@ import com.google.inject.multibindings.Multibinder;
 public class PosternAdminModule extends AbstractModule {
     @Override
     protected void configure() {
-        Multibinder.newSetBinder(binder(), Routes.class).addBinding().to(NextHopRoutes.class);
+        Multibinder<Routes> routes = Multibinder.newSetBinder(binder(), Routes.class);
+        routes.addBinding().to(NextHopRoutes.class);
+        routes.addBinding().to(QueueRoutes.class);
     }
 }

@@ -15,6 +15,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.postern.queue.DeferredMailFlush;
+import org.postern.queue.QueueControl;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -37,6 +38,7 @@ public class PosternQueueModule extends AbstractModule {
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorNoop.class);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
         bind(DeferredMailFlush.class).to(ActiveMqDeferredMailFlush.class);
+        bind(QueueControl.class).to(ActiveMqQueueControl.class);
     }
 
     @Provides

@@ -38,7 +38,7 @@ final class ChildPostern implements AutoCloseable {
     static Path loopbackConf(Path target, Ports ports) throws IOException {
         InJvmPostern.copyOfShippedConf(target);
         try (var files = Files.list(target)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8)
                     .replace("0.0.0.0:25<", "127.0.0.1:" + ports.smtp() + "<")
                     .replace("0.0.0.0:587<", "127.0.0.1:" + ports.submission() + "<")

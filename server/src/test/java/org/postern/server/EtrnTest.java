@@ -63,6 +63,7 @@ class EtrnTest {
         List<ScriptedSmtpPeer.Message> delivered = site.awaitMessages(1, Duration.ofSeconds(30));
         assertThat(delivered).hasSize(1);
         assertThat(delivered.get(0).recipients()).containsExactly("pull@flush.test");
+        assertThat(delivered.get(0).text()).as("the message itself, not an empty body").contains("Subject: held for the backup site\r\n");
         try (SmtpClient smtp = session("127.0.0.1")) {
             smtp.sendExpect("ETRN flush.test", "251");
         }

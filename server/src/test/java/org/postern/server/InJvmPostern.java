@@ -17,12 +17,17 @@ final class InJvmPostern implements AutoCloseable {
         this.ports = ports;
     }
 
-    /** A copy of the shipped conf, for tests that change one file. */
+    /** A copy of the shipped conf, folders included (routes/), for tests that change one file. */
     static Path copyOfShippedConf(Path target) throws java.io.IOException {
         java.nio.file.Files.createDirectories(target);
-        try (var shipped = java.nio.file.Files.list(SHIPPED_CONF)) {
-            for (Path file : shipped.toList()) {
-                java.nio.file.Files.copy(file, target.resolve(file.getFileName()));
+        try (var shipped = java.nio.file.Files.walk(SHIPPED_CONF)) {
+            for (Path file : shipped.filter(path -> !path.equals(SHIPPED_CONF)).sorted().toList()) {
+                Path copy = target.resolve(SHIPPED_CONF.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(copy);
+                } else {
+                    java.nio.file.Files.copy(file, copy);
+                }
             }
         }
         return target;

@@ -65,6 +65,31 @@ class LauncherExitStatusTest {
             .contains("relay-recipients.txt:2: 'bob at partner.test': not an address");
     }
 
+    @Test
+    void aBrokenAdminRouteFileShouldExitWithStatus2NamingTheFileAndTheProblem() throws Exception {
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
+        Files.writeString(conf.resolve("routes/archive.xml"), "<routes xmlns=\"http://camel.apache.org/schema/xml-io\">"
+            + "<route id=\"archive\"><from uri=\"james-queue:archive\"/><to uri=\"nosuch:folder\"/></route></routes>");
+
+        Result result = run("start", "--conf", conf.toString(), "--data", work.resolve("data").toString());
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).last().asString()
+            .startsWith("postern: start-up failed: routes/archive.xml: ")
+            .contains("nosuch");
+    }
+
+    @Test
+    void anAdminRouteFileThatIsNotXmlShouldExitWithStatus2NamingTheFile() throws Exception {
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
+        Files.writeString(conf.resolve("routes/webhook.xml"), "<routes><route><from uri=\"james-queue:webhook\"></routes>");
+
+        Result result = run("start", "--conf", conf.toString(), "--data", work.resolve("data").toString());
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).last().asString().startsWith("postern: start-up failed: routes/webhook.xml: ");
+    }
+
     private record Result(int status, List<String> output) {
     }
 

@@ -1,0 +1,161 @@
+package org.postern.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.jms.Connection;
+import javax.jms.Message;
+import javax.jms.MessageProducer;
+import javax.jms.ObjectMessage;
+import javax.jms.QueueBrowser;
+import javax.jms.Session;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.james.queue.jms.JMSCacheableMailQueue;
+import org.apache.james.queue.jms.JMSSupport;
+import org.apache.mailet.AttributeValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postern.queue.DeferredMailFlush;
+import org.postern.queue.QueuedMail;
+import org.postern.routing.RoutingAttributes;
+
+/** Queue control on a real (in-JVM) ActiveMQ broker, with messages laid out as James's JMS queue writes them. */
+class ActiveMqQueueControlTest {
+    static final String NEXT_HOP = RoutingAttributes.NEXT_HOP.asString();
+
+    BrokerService broker;
+    ActiveMQConnectionFactory factory;
+    ActiveMqQueueControl control;
+    long later;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new BrokerService();
+        broker.setBrokerName("control-test");
+        broker.setPersistent(false);
+        broker.setUseJmx(false);
+        broker.start();
+        factory = new ActiveMQConnectionFactory("vm://control-test?create=false");
+        factory.setTrustAllPackages(true);
+        control = new ActiveMqQueueControl(factory, null);
+        later = System.currentTimeMillis() + 3_600_000;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        broker.stop();
+    }
+
+    @Test
+    void aHeldMailShouldBeSkippedByFlushAndEtrnUntilReleased() throws Exception {
+        send("m1", "a@partner.test", "smtp:[10.0.0.5]:25");
+
+        assertThat(control.hold("m1")).isTrue();
+        assertThat(browse().get("m1").getBooleanProperty(ActiveMqQueueControl.HELD)).isTrue();
+        assertThat(control.flush(Optional.empty())).isZero();
+        assertThat(control.flush(Optional.of("partner.test"))).isZero();
+        assertThat(new ActiveMqDeferredMailFlush(factory).flush("partner.test", false)).isZero();
+        assertThat(forced(browse().get("m1"))).isFalse();
+        QueuedMail listed = control.list(Optional.empty(), Optional.empty(), 10).get(0);
+        assertThat(listed.held()).isTrue();
+        assertThat(listed.nextAttempt()).isEmpty();
+
+        assertThat(control.release("m1")).isTrue();
+        Message released = browse().get("m1");
+        assertThat(released.propertyExists(ActiveMqQueueControl.HELD)).isFalse();
+        assertThat(forced(released)).isTrue();
+        assertThat(control.hold("no-such-mail")).isFalse();
+    }
+
+    @Test
+    void rerouteShouldChangeTheNextHopOfMailWhollyInTheDomainOnly() throws Exception {
+        send("m1", "a@partner.test", "smtp:[10.0.0.5]:25");
+        send("m2", "b@partner.test;c@other.test", "smtp:[10.0.0.5]:25");
+        send("m3", "d@other.test", "mx:other.test");
+
+        assertThat(control.reroute("partner.test", "smtp:[10.0.0.9]:2525")).isEqualTo(1);
+
+        Map<String, Message> queue = browse();
+        assertThat(queue).containsOnlyKeys("m1", "m2", "m3");
+        assertThat(nextHop(queue.get("m1"))).isEqualTo("smtp:[10.0.0.9]:2525");
+        assertThat(forced(queue.get("m1"))).isTrue();
+        assertThat(queue.get("m1").getStringProperty(JMSSupport.JAMES_MAIL_ATTRIBUTE_NAMES))
+            .contains(NEXT_HOP).contains(RoutingAttributes.ROUTE.asString());
+        assertThat(nextHop(queue.get("m2"))).isEqualTo("smtp:[10.0.0.5]:25");
+        assertThat(forced(queue.get("m2"))).isFalse();
+        assertThat(nextHop(queue.get("m3"))).isEqualTo("mx:other.test");
+
+        assertThat(control.reroute("partner.test", "mx")).isEqualTo(1);
+        assertThat(nextHop(browse().get("m1"))).isEqualTo("mx:partner.test");
+    }
+
+    @Test
+    void deleteShouldRemoveThatMailOnlyAndListShouldFilter() throws Exception {
+        send("m1", "a@partner.test", "smtp:[10.0.0.5]:25");
+        send("m2", "b@partner.test", "smtp:[10.0.0.5]:25");
+
+        assertThat(control.delete("m1")).isTrue();
+        assertThat(control.delete("m1")).isFalse();
+
+        assertThat(browse()).containsOnlyKeys("m2");
+        List<QueuedMail> listed = control.list(Optional.of("partner.test"), Optional.of("SENDER@example.test"), 10);
+        assertThat(listed).extracting(QueuedMail::id).containsExactly("m2");
+        assertThat(listed.get(0).nextHop()).contains("smtp:[10.0.0.5]:25");
+        assertThat(control.list(Optional.of("other.test"), Optional.empty(), 10)).isEmpty();
+        assertThat(control.list(Optional.empty(), Optional.of("someone@else.test"), 10)).isEmpty();
+    }
+
+    private void send(String name, String recipients, String nextHop) throws Exception {
+        Connection connection = factory.createConnection();
+        try {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue(DeferredMailFlush.OUTBOUND_QUEUE));
+            ObjectMessage message = session.createObjectMessage(("body of " + name).getBytes());
+            message.setStringProperty(JMSSupport.JAMES_MAIL_NAME, name);
+            message.setStringProperty(JMSSupport.JAMES_MAIL_SENDER, "sender@example.test");
+            message.setStringProperty(JMSSupport.JAMES_MAIL_RECIPIENTS, recipients);
+            message.setLongProperty(JMSSupport.JAMES_NEXT_DELIVERY, later);
+            message.setStringProperty(NEXT_HOP, AttributeValue.of(nextHop).toJson().orElseThrow().toString());
+            message.setStringProperty(JMSSupport.JAMES_MAIL_ATTRIBUTE_NAMES, NEXT_HOP);
+            producer.send(message);
+        } finally {
+            connection.close();
+        }
+    }
+
+    private static boolean forced(Message message) throws Exception {
+        return message.propertyExists(JMSCacheableMailQueue.FORCE_DELIVERY) && message.getBooleanProperty(JMSCacheableMailQueue.FORCE_DELIVERY);
+    }
+
+    private static String nextHop(Message message) throws Exception {
+        return AttributeValue.fromJsonString(message.getStringProperty(NEXT_HOP)).valueAs(String.class).orElseThrow();
+    }
+
+    /** Mail name to message, for every message in the queue; a name seen twice fails the test. */
+    private Map<String, Message> browse() throws Exception {
+        Map<String, Message> messages = new HashMap<>();
+        Connection connection = factory.createConnection();
+        try {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = session.createBrowser(session.createQueue(DeferredMailFlush.OUTBOUND_QUEUE));
+            for (Object element : Collections.list(browser.getEnumeration())) {
+                Message message = (Message) element;
+                String name = message.getStringProperty(JMSSupport.JAMES_MAIL_NAME);
+                assertThat(messages).as("each message once").doesNotContainKey(name);
+                messages.put(name, message);
+            }
+        } finally {
+            connection.close();
+        }
+        return messages;
+    }
+}
