@@ -26,7 +26,7 @@ with open(sys.argv[1], "w") as f:
 PY
 
 make_conf() { # $1 = dir, $2 = verify
-  mkdir -p "$1"; cp "$ROOT"/james-conf/* "$1/"
+  mkdir -p "$1"; cp -R "$ROOT"/james-conf/* "$1/"
   sed -i "s/0\.0\.0\.0:25</$ADDR:25</; s/0\.0\.0\.0:587</$ADDR:10587</; s/0\.0\.0\.0:465</$ADDR:10465</" "$1/smtpserver.xml"
   sed -i "s/0\.0\.0\.0:110</$ADDR:110</; s/0\.0\.0\.0:995</$ADDR:10995</" "$1/pop3server.xml"
   sed -i "s/^host=.*/host=$ADDR/" "$1/webadmin.properties"

@@ -31,7 +31,7 @@ run() { say "+ $*"; "$@"; }
 
 # A conf copy listening on $ADDR; the shipped conf is not touched.
 mkdir -p "$RUN/conf"
-cp "$ROOT"/james-conf/* "$RUN/conf/"
+cp -R "$ROOT"/james-conf/* "$RUN/conf/"
 sed -i "s/0\.0\.0\.0:25</$ADDR:$SMTP_PORT</; s/0\.0\.0\.0:587</$ADDR:10587</; s/0\.0\.0\.0:465</$ADDR:10465</" "$RUN/conf/smtpserver.xml"
 sed -i "s/<authorizedAddresses>[^<]*</<authorizedAddresses>127.0.0.0\/8</" "$RUN/conf/smtpserver.xml"
 sed -i "s/0\.0\.0\.0:110</$ADDR:$POP3_PORT</; s/0\.0\.0\.0:995</$ADDR:10995</" "$RUN/conf/pop3server.xml"

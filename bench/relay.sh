@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 # Postern: a conf copy on $ADDR:25, relaying for 127.0.0.0/8, DNS = the bench dnsmasq, maillog kept.
 mkdir -p "$RUN/conf"
-cp "$ROOT"/james-conf/* "$RUN/conf/"
+cp -R "$ROOT"/james-conf/* "$RUN/conf/"
 sed -i "s/0\.0\.0\.0:25</$ADDR:25</; s/0\.0\.0\.0:587</$ADDR:10587</; s/0\.0\.0\.0:465</$ADDR:10465</" "$RUN/conf/smtpserver.xml"
 sed -i "s/<authorizedAddresses>[^<]*</<authorizedAddresses>127.0.0.0\/8</" "$RUN/conf/smtpserver.xml"
 sed -i "s/0\.0\.0\.0:110</$ADDR:10110</; s/0\.0\.0\.0:995</$ADDR:10995</" "$RUN/conf/pop3server.xml"
