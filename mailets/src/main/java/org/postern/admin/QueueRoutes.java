@@ -34,7 +34,6 @@ import spark.Service;
  */
 public class QueueRoutes implements Routes {
     public static final String BASE_PATH = "/postern/queue";
-    static final int DEFAULT_LIMIT = 1000;
     private static final String DOMAIN = "[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*";
     private static final String ID = "[A-Za-z0-9._@:+=-]{1,200}";
 
@@ -69,9 +68,9 @@ public class QueueRoutes implements Routes {
         Optional<String> sender = Optional.ofNullable(request.queryParams("sender")).map(String::trim)
             .map(value -> value.equals("<>") ? "" : value.toLowerCase(Locale.ROOT));
         if (sender.isPresent() && !sender.get().isEmpty() && !sender.get().matches("[^@\\s]+@" + DOMAIN)) {
-            throw badRequest("sender '" + request.queryParams("sender") + "' must be an address, or <> for the null sender");
+            throw AdminRequests.badRequest("sender '" + request.queryParams("sender") + "' must be an address, or <> for the null sender");
         }
-        int limit = limit(request.queryParams("limit"));
+        int limit = AdminRequests.limit(request.queryParams("limit"));
         try {
             return queue.list(domain, sender, limit).stream().map(QueueRoutes::describe).toList();
         } catch (QueueControl.QueueException e) {
@@ -92,15 +91,15 @@ public class QueueRoutes implements Routes {
         checkParameters(request, "domain", "nextHop");
         String domain = domain(request, true).orElseThrow();
         String nextHop = Optional.ofNullable(request.queryParams("nextHop")).map(String::trim)
-            .orElseThrow(() -> badRequest("nextHop is required: smtp:[host]:port, smtp:host:port or mx"));
+            .orElseThrow(() -> AdminRequests.badRequest("nextHop is required: smtp:[host]:port, smtp:host:port or mx"));
         NextHop parsed;
         try {
             parsed = NextHop.parse(nextHop);
         } catch (IllegalArgumentException e) {
-            throw badRequest("nextHop '" + nextHop + "': expected smtp:[host]:port, smtp:host:port or mx");
+            throw AdminRequests.badRequest("nextHop '" + nextHop + "': expected smtp:[host]:port, smtp:host:port or mx");
         }
         if (!(parsed instanceof NextHop.Relay) && !(parsed instanceof NextHop.Mx)) {
-            throw badRequest("nextHop '" + nextHop + "': expected smtp:[host]:port, smtp:host:port or mx");
+            throw AdminRequests.badRequest("nextHop '" + nextHop + "': expected smtp:[host]:port, smtp:host:port or mx");
         }
         try {
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -120,7 +119,7 @@ public class QueueRoutes implements Routes {
     private Object one(Request request, String done, OneMail operation) {
         String id = request.params("id");
         if (!id.matches(ID)) {
-            throw badRequest("'" + id + "' is not a queue id");
+            throw AdminRequests.badRequest("'" + id + "' is not a queue id");
         }
         boolean found;
         try {
@@ -145,12 +144,12 @@ public class QueueRoutes implements Routes {
         String value = request.queryParams("domain");
         if (value == null || value.isBlank()) {
             if (required) {
-                throw badRequest("domain is required");
+                throw AdminRequests.badRequest("domain is required");
             }
             return Optional.empty();
         }
         if (!value.trim().matches(DOMAIN)) {
-            throw badRequest("domain '" + value + "' is not a domain name");
+            throw AdminRequests.badRequest("domain '" + value + "' is not a domain name");
         }
         return Optional.of(value.trim().toLowerCase(Locale.ROOT));
     }
@@ -158,33 +157,11 @@ public class QueueRoutes implements Routes {
     private static void checkParameters(Request request, String... allowed) {
         for (String parameter : request.queryParams()) {
             if (!java.util.Arrays.asList(allowed).contains(parameter)) {
-                throw badRequest("unknown parameter '" + parameter + "' (allowed: " + String.join(", ", allowed) + ")");
+                throw AdminRequests.badRequest("unknown parameter '" + parameter + "' (allowed: " + String.join(", ", allowed) + ")");
             }
         }
     }
 
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= 100_000) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw badRequest("limit '" + value + "' must be a whole number from 1 to 100000");
-    }
-
-    private static RuntimeException badRequest(String message) {
-        return ErrorResponder.builder()
-            .statusCode(HttpStatus.BAD_REQUEST_400)
-            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message(message)
-            .haltError();
-    }
 
     private static RuntimeException unavailable(QueueControl.QueueException e) {
         return ErrorResponder.builder()

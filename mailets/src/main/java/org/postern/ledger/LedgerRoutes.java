@@ -7,9 +7,8 @@ import java.util.Map;
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
-import org.eclipse.jetty.http.HttpStatus;
+import org.postern.admin.AdminRequests;
 
 import spark.Request;
 import spark.Response;
@@ -18,11 +17,10 @@ import spark.Service;
 /**
  * "What happened to this mail?": {@code GET /postern/ledger?queueId=…} (or {@code messageId}, {@code envelopeId},
  * {@code sender}, {@code recipient}; exactly one) lists the ledger's events, oldest first, at most {@code limit}
- * (default 1000).
+ * (default 1000, at most 100,000).
  */
 public class LedgerRoutes implements Routes {
     public static final String BASE_PATH = "/postern/ledger";
-    static final int DEFAULT_LIMIT = 1000;
 
     private final DeliveryLedger ledger;
     private final JsonTransformer json;
@@ -47,37 +45,15 @@ public class LedgerRoutes implements Routes {
         List<LedgerQuery> queries = request.queryParams().stream()
             .filter(parameter -> !parameter.equals("limit"))
             .map(parameter -> new LedgerQuery(LedgerQuery.Key.ofParameter(parameter)
-                .orElseThrow(() -> badRequest("unknown parameter '" + parameter + "'")), request.queryParams(parameter)))
+                .orElseThrow(() -> AdminRequests.badRequest("unknown parameter '" + parameter + "'")), request.queryParams(parameter)))
             .toList();
         if (queries.size() != 1 || queries.get(0).value() == null || queries.get(0).value().isBlank()) {
-            throw badRequest("give exactly one of queueId, messageId, envelopeId, sender, recipient");
+            throw AdminRequests.badRequest("give exactly one of queueId, messageId, envelopeId, sender, recipient");
         }
-        int limit = limit(request.queryParams("limit"));
+        int limit = AdminRequests.limit(request.queryParams("limit"));
         return ledger.find(queries.get(0), limit).stream().map(LedgerRoutes::describe).toList();
     }
 
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= 100_000) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw badRequest("limit '" + value + "' must be a whole number from 1 to 100000");
-    }
-
-    private static RuntimeException badRequest(String message) {
-        return ErrorResponder.builder()
-            .statusCode(HttpStatus.BAD_REQUEST_400)
-            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message(message)
-            .haltError();
-    }
 
     static Map<String, Object> describe(LedgerEvent event) {
         Map<String, Object> answer = new LinkedHashMap<>();

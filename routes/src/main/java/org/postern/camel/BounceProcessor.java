@@ -1,21 +1,15 @@
 package org.postern.camel;
 
-import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
@@ -30,6 +24,7 @@ import org.postern.delivery.RecipientOutcome;
 import org.postern.delivery.RetrySchedule;
 import org.postern.dsn.DsnReport;
 import org.postern.dsn.DsnRequest;
+import org.postern.dsn.NotificationMail;
 import org.postern.queue.DeliveryAttributes;
 
 /**
@@ -126,14 +121,7 @@ public class BounceProcessor implements Processor {
     private void send(Envelope envelope, DsnReport.Action action, List<RecipientOutcome> outcomes, byte[] original, Instant now,
                       Optional<Instant> willRetryUntil, String what) throws Exception {
         byte[] report = dsn.notification(action, envelope, outcomes, original, now, willRetryUntil);
-        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(report));
-        MailImpl notification = MailImpl.builder()
-            .name("dsn-" + UUID.randomUUID())
-            .sender(MailAddress.nullSender())
-            .addRecipient(new MailAddress(envelope.sender()))
-            .mimeMessage(message)
-            .addAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE)
-            .build();
+        MailImpl notification = NotificationMail.to(envelope.sender(), report);
         try {
             spool.enQueue(notification);
         } finally {

@@ -1,29 +1,23 @@
 package org.postern.server;
 
-import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
-import org.apache.mailet.Mail;
 import org.postern.delivery.DeliveryLog;
 import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.DsnBuilder;
 import org.postern.delivery.Envelope;
 import org.postern.delivery.RecipientOutcome;
 import org.postern.delivery.SmtpReply;
+import org.postern.dsn.NotificationMail;
 
 /**
  * "Bounce this mail now": a failure DSN (RFC 3464, built by the delivery routes' {@link DsnBuilder}, status 5.0.0
@@ -54,14 +48,7 @@ public class AdministratorBounce {
             .map(recipient -> new RecipientOutcome(recipient, RecipientOutcome.Status.FAILED, REASON, null))
             .toList();
         byte[] report = dsn().failure(envelope, failed, original, clock.instant());
-        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(report));
-        MailImpl bounce = MailImpl.builder()
-            .name("dsn-" + UUID.randomUUID())
-            .sender(MailAddress.nullSender())
-            .addRecipient(new MailAddress(envelope.sender()))
-            .mimeMessage(message)
-            .addAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE)
-            .build();
+        MailImpl bounce = NotificationMail.to(envelope.sender(), report);
         try {
             MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
             spool.enQueue(bounce);
