@@ -2,21 +2,13 @@ package org.postern.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
-import javax.jms.Connection;
 import javax.jms.Message;
-import javax.jms.MessageProducer;
-import javax.jms.ObjectMessage;
-import javax.jms.QueueBrowser;
-import javax.jms.Session;
 
 import org.apache.activemq.ActiveMQConnectionFactory;
-import org.apache.activemq.broker.BrokerService;
 import org.apache.james.queue.jms.JMSCacheableMailQueue;
-import org.apache.james.queue.jms.JMSSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,23 +16,18 @@ import org.postern.queue.DeferredMailFlush;
 
 /** The per-domain flush on a real (in-JVM) ActiveMQ broker, with messages laid out as James's JMS queue writes them. */
 class ActiveMqDeferredMailFlushTest {
-    BrokerService broker;
+    OutboundQueueBroker broker;
     ActiveMQConnectionFactory factory;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new BrokerService();
-        broker.setBrokerName("flush-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.start();
-        factory = new ActiveMQConnectionFactory("vm://flush-test?create=false");
-        factory.setTrustAllPackages(true);
+        broker = OutboundQueueBroker.start("flush-test");
+        factory = broker.factory();
     }
 
     @AfterEach
     void stop() throws Exception {
-        broker.stop();
+        broker.close();
     }
 
     @Test
@@ -84,37 +71,16 @@ class ActiveMqDeferredMailFlushTest {
     }
 
     private void send(String name, String recipients, long nextDelivery) throws Exception {
-        Connection connection = factory.createConnection();
-        try {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(session.createQueue(DeferredMailFlush.OUTBOUND_QUEUE));
-            ObjectMessage message = session.createObjectMessage(("body of " + name).getBytes());
-            message.setStringProperty(JMSSupport.JAMES_MAIL_NAME, name);
-            message.setStringProperty(JMSSupport.JAMES_MAIL_RECIPIENTS, recipients);
-            message.setLongProperty(JMSSupport.JAMES_NEXT_DELIVERY, nextDelivery);
-            producer.send(message);
-        } finally {
-            connection.close();
-        }
+        broker.send(name, recipients, nextDelivery, message -> { });
     }
 
-    /** Mail name to "forced now", for every message in the queue; a name seen twice fails the test. */
+    /** Mail name to "forced now", for every message in the queue. */
     private Map<String, Boolean> browse() throws Exception {
         Map<String, Boolean> forced = new HashMap<>();
-        Connection connection = factory.createConnection();
-        try {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = session.createBrowser(session.createQueue(DeferredMailFlush.OUTBOUND_QUEUE));
-            for (Object element : Collections.list(browser.getEnumeration())) {
-                Message message = (Message) element;
-                String name = message.getStringProperty(JMSSupport.JAMES_MAIL_NAME);
-                assertThat(forced).as("each message once").doesNotContainKey(name);
-                forced.put(name, message.propertyExists(JMSCacheableMailQueue.FORCE_DELIVERY)
-                    && message.getBooleanProperty(JMSCacheableMailQueue.FORCE_DELIVERY));
-            }
-        } finally {
-            connection.close();
+        for (Map.Entry<String, Message> entry : broker.browse().entrySet()) {
+            Message message = entry.getValue();
+            forced.put(entry.getKey(), message.propertyExists(JMSCacheableMailQueue.FORCE_DELIVERY)
+                && message.getBooleanProperty(JMSCacheableMailQueue.FORCE_DELIVERY));
         }
         return forced;
     }

@@ -2,28 +2,19 @@ package org.postern.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.jms.Connection;
 import javax.jms.Message;
-import javax.jms.MessageProducer;
-import javax.jms.ObjectMessage;
-import javax.jms.QueueBrowser;
-import javax.jms.Session;
 
 import org.apache.activemq.ActiveMQConnectionFactory;
-import org.apache.activemq.broker.BrokerService;
 import org.apache.james.queue.jms.JMSCacheableMailQueue;
 import org.apache.james.queue.jms.JMSSupport;
 import org.apache.mailet.AttributeValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postern.queue.DeferredMailFlush;
 import org.postern.queue.QueuedMail;
 import org.postern.routing.RoutingAttributes;
 
@@ -31,27 +22,22 @@ import org.postern.routing.RoutingAttributes;
 class ActiveMqQueueControlTest {
     static final String NEXT_HOP = RoutingAttributes.NEXT_HOP.asString();
 
-    BrokerService broker;
+    OutboundQueueBroker broker;
     ActiveMQConnectionFactory factory;
     ActiveMqQueueControl control;
     long later;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new BrokerService();
-        broker.setBrokerName("control-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.start();
-        factory = new ActiveMQConnectionFactory("vm://control-test?create=false");
-        factory.setTrustAllPackages(true);
+        broker = OutboundQueueBroker.start("control-test");
+        factory = broker.factory();
         control = new ActiveMqQueueControl(factory, null);
         later = System.currentTimeMillis() + 3_600_000;
     }
 
     @AfterEach
     void stop() throws Exception {
-        broker.stop();
+        broker.close();
     }
 
     @Test
@@ -114,21 +100,11 @@ class ActiveMqQueueControlTest {
     }
 
     private void send(String name, String recipients, String nextHop) throws Exception {
-        Connection connection = factory.createConnection();
-        try {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(session.createQueue(DeferredMailFlush.OUTBOUND_QUEUE));
-            ObjectMessage message = session.createObjectMessage(("body of " + name).getBytes());
-            message.setStringProperty(JMSSupport.JAMES_MAIL_NAME, name);
+        broker.send(name, recipients, later, message -> {
             message.setStringProperty(JMSSupport.JAMES_MAIL_SENDER, "sender@example.test");
-            message.setStringProperty(JMSSupport.JAMES_MAIL_RECIPIENTS, recipients);
-            message.setLongProperty(JMSSupport.JAMES_NEXT_DELIVERY, later);
             message.setStringProperty(NEXT_HOP, AttributeValue.of(nextHop).toJson().orElseThrow().toString());
             message.setStringProperty(JMSSupport.JAMES_MAIL_ATTRIBUTE_NAMES, NEXT_HOP);
-            producer.send(message);
-        } finally {
-            connection.close();
-        }
+        });
     }
 
     private static boolean forced(Message message) throws Exception {
@@ -139,23 +115,7 @@ class ActiveMqQueueControlTest {
         return AttributeValue.fromJsonString(message.getStringProperty(NEXT_HOP)).valueAs(String.class).orElseThrow();
     }
 
-    /** Mail name to message, for every message in the queue; a name seen twice fails the test. */
     private Map<String, Message> browse() throws Exception {
-        Map<String, Message> messages = new HashMap<>();
-        Connection connection = factory.createConnection();
-        try {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = session.createBrowser(session.createQueue(DeferredMailFlush.OUTBOUND_QUEUE));
-            for (Object element : Collections.list(browser.getEnumeration())) {
-                Message message = (Message) element;
-                String name = message.getStringProperty(JMSSupport.JAMES_MAIL_NAME);
-                assertThat(messages).as("each message once").doesNotContainKey(name);
-                messages.put(name, message);
-            }
-        } finally {
-            connection.close();
-        }
-        return messages;
+        return broker.browse();
     }
 }
