@@ -4,8 +4,8 @@
 #   1. local delivery: a warm-up of WARMUP_MSGS, then smtp-source, SESSIONS sessions, MSGS messages of SIZE bytes,
 #      one recipient (the shared harness's drive_smtp.py): accepted/s, delivered/s (until the last copy is stored:
 #      Postern's delivery journal, Dovecot's Maildir), and delivered/s per quarter of the run
-#   2. POP3: a second mailbox filled with POP3_N messages the same way, then RETR of all of them, sequential
-#      (poplib) and pipelined (window 32), and login + STAT (median of 5 sessions)
+#   2. POP3: a second mailbox filled with POP3_N messages the same way, then, after one unmeasured pass, RETR of all
+#      of them, sequential (poplib) and pipelined (window 32), and login + STAT (median of 5 sessions)
 #   3. a POP3 login + STAT + RETR 1 to the MSGS-message mailbox of step 1, repeated while SESSIONS SMTP sessions
 #      deliver LOAD_MSGS messages into a third mailbox
 #   4. resident memory after the run (Postern: the JVM's RSS; yardstick: the PSS of every Postfix and Dovecot process)
@@ -117,6 +117,9 @@ deliver_postern postern/deliver "inbox@$DOMAIN" "$MSGS"
 jfr stop deliver
 deliver_postern postern/pop3-fill "pop@$DOMAIN" "$POP3_N"
 
+# one unmeasured pass first, on each side, as the delivery runs after a warm-up (a JVM compiles the POP3 path then)
+python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" --mode raw --window 32 \
+  > /dev/null || true
 jfr start pop3 profile
 run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
   --mode poplib --label postern/poplib --out "$RESULTS" || true
@@ -158,6 +161,8 @@ if [ "${WITH_YARDSTICK:-1}" = 1 ]; then
     --probes 1 --timeout 120 > /dev/null || true
   python3 "$BENCH/pop3_probe.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "inbox@$LD_DOMAIN" --password "$LD_PASS" \
     --probes 1 --timeout 120 > /dev/null || true
+  python3 "$ANCHORS/pop3_retr.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
+    --mode raw --window 32 > /dev/null || true
   run python3 "$ANCHORS/pop3_retr.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
     --mode poplib --label dovecot/poplib --out "$RESULTS" || true
   run python3 "$ANCHORS/pop3_retr.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \

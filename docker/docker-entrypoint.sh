@@ -206,6 +206,7 @@ case "$command" in
     start)
         generate_conf
         mkdir -p "$DATA"
+        export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as bin/postern
         # shellcheck disable=SC2086 # POSTERN_HEAP_OPTS and POSTERN_JAVA_OPTS are lists of options
         exec java ${POSTERN_HEAP_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k} \
             ${POSTERN_JAVA_OPTS:-} -Dlogback.configurationFile="$GEN/logback.xml" \

@@ -1,14 +1,15 @@
 package org.postern.mailstore;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
 import javax.mail.Flags;
+
+import org.apache.commons.io.input.UnsynchronizedByteArrayInputStream;
 
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
@@ -224,7 +225,7 @@ final class StoredMessage implements MailboxMessage {
         if (header == null) {
             header = loader.header(mailboxId, uid);
         }
-        return new ByteArrayInputStream(header);
+        return new UnsynchronizedByteArrayInputStream(header);
     }
 
     @Override
@@ -232,12 +233,24 @@ final class StoredMessage implements MailboxMessage {
         if (body == null) {
             body = loader.body(mailboxId, uid);
         }
-        return new ByteArrayInputStream(body);
+        return new UnsynchronizedByteArrayInputStream(body);
     }
 
+    /**
+     * One array, not a sequence of two streams, read without locks: POP3's RETR reads the message a byte at a time
+     * (to dot-stuff it), so each layer of each read counts.
+     */
     @Override
-    public InputStream getFullContent() throws IOException {
-        return new SequenceInputStream(getHeaderContent(), getBodyContent());
+    public synchronized InputStream getFullContent() throws IOException {
+        if (header == null) {
+            header = loader.header(mailboxId, uid);
+        }
+        if (body == null) {
+            body = loader.body(mailboxId, uid);
+        }
+        byte[] full = Arrays.copyOf(header, header.length + body.length);
+        System.arraycopy(body, 0, full, header.length, body.length);
+        return new UnsynchronizedByteArrayInputStream(full);
     }
 
     @Override
