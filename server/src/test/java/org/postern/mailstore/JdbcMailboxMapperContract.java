@@ -2,6 +2,7 @@ package org.postern.mailstore;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.jpa.JPAId;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.store.mail.MailboxMapper;
@@ -16,7 +17,7 @@ abstract class JdbcMailboxMapperContract extends MailboxMapperTest {
     protected MailboxMapper createMailboxMapper() {
         try {
             return database().newStore().createMailboxMapper(null);
-        } catch (Exception e) {
+        } catch (MailboxException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -46,7 +46,7 @@ abstract class JdbcMessageMapperContract extends MessageMapperTest {
     protected MapperProvider createMapperProvider() {
         try {
             return new JdbcMapperProvider(database().newStore());
-        } catch (Exception e) {
+        } catch (MailboxException e) {
             throw new IllegalStateException(e);
         }
     }

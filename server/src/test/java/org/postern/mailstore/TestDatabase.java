@@ -32,6 +32,35 @@ final class TestDatabase implements AutoCloseable {
         this.database = PosternMailboxModule.mailboxDatabase(configuration);
     }
 
+    private static TestDatabase sharedDerby;
+    private static Optional<TestDatabase> sharedPostgres;
+
+    /** One Derby database for the contract tests of this JVM (each test empties the tables after itself). */
+    static synchronized TestDatabase sharedDerby() {
+        if (sharedDerby == null) {
+            try {
+                sharedDerby = derby(java.nio.file.Files.createTempDirectory("mailstore-derby").resolve("derby"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sharedDerby;
+    }
+
+    /** One PostgreSQL database for the contract tests of this JVM; the test is skipped when no PostgreSQL is given. */
+    static synchronized TestDatabase sharedPostgres() {
+        if (sharedPostgres == null) {
+            try {
+                sharedPostgres = postgres();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(sharedPostgres.isPresent(),
+            "no PostgreSQL given (POSTERN_TEST_POSTGRES_URL); .ci/run provides one");
+        return sharedPostgres.get();
+    }
+
     static TestDatabase derby(Path folder) {
         return new TestDatabase(new DatabaseConfiguration("org.apache.derby.jdbc.EmbeddedDriver",
             "jdbc:derby:" + folder.toAbsolutePath() + ";create=true", Optional.of("app"), Optional.of("app"), 16, Map.of()));
