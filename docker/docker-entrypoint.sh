@@ -208,8 +208,8 @@ case "$command" in
         mkdir -p "$DATA"
         export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as bin/postern
         trim=""
-        if [ -z "${POSTERN_HEAP_OPTS:-}" ] && java -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000 -version >/dev/null 2>&1; then
-            trim="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000"   # as bin/postern
+        if [ -z "${POSTERN_HEAP_OPTS:-}" ] && java -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -version >/dev/null 2>&1; then
+            trim="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"   # as bin/postern
         fi
         # shellcheck disable=SC2086 # POSTERN_HEAP_OPTS and POSTERN_JAVA_OPTS are lists of options
         exec java ${POSTERN_HEAP_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k} \
