@@ -1,35 +1,82 @@
 #!/usr/bin/env bash
-# Benchmark: Postern as a mailbox server, side by side with nothing else running on the machine.
-#   1. start-up time (process start -> SMTP, POP3 and webadmin listening)
-#   2. SMTP into local mailboxes: smtp-source, 20 sessions, 20,000 messages of 2 KB, one recipient;
-#      accepted/s (all 250s received) and delivered/s (until POP3 STAT shows them all), plus the delivery
-#      rate per quarter of the run, to see whether it slows as the inbox grows
-#   3. POP3 RETR of 5,000 messages: sequential (poplib) and pipelined (window 32)
-#   4. resident memory of the server after the run
-# Run by hand (never in CI), as root, on an otherwise idle machine. Only 127.0.0.0/8 is used.
-#   5. Dovecot's POP3 on a Maildir of the same size, in the same run (WITH_DOVECOT=0 to skip; needs dovecot-pop3d)
-# Knobs: MSGS (20000) SESSIONS (20) SIZE (2048) POP3_N (5000) ADDR (127.0.0.40) BENCH_ANCHORS (../shared/bench-anchors)
+# Benchmark: Postern as a mailbox server, side by side with Postfix -> LMTP -> Dovecot in the same run.
+# For each of the two (Postern first, then the yardstick, never both running at once):
+#   1. local delivery: a warm-up of WARMUP_MSGS, then smtp-source, SESSIONS sessions, MSGS messages of SIZE bytes,
+#      one recipient (the shared harness's drive_smtp.py): accepted/s, delivered/s (until the last copy is stored:
+#      Postern's delivery journal, Dovecot's Maildir), and delivered/s per quarter of the run
+#   2. POP3: a second mailbox filled with POP3_N messages the same way, then, after one unmeasured pass, RETR of all
+#      of them, sequential (poplib) and pipelined (window 32), and login + STAT (median of 5 sessions)
+#   3. a POP3 login + STAT + RETR 1 to the MSGS-message mailbox of step 1, repeated while SESSIONS SMTP sessions
+#      deliver LOAD_MSGS messages into a third mailbox
+#   4. resident memory after the run (Postern: the JVM's RSS; yardstick: the PSS of every Postfix and Dovecot process)
+# then prints the table (bench/local_summary.py): each figure, the yardstick's, and the ratio.
+# Postern runs with bin/postern's default heap settings unless POSTERN_JAVA_OPTS is set.
+# Run by hand (never in CI), as root, on an otherwise idle machine, under the shared lock:
+#   flock /tmp/postern-heavy.lock bench/postern-local.sh
+# Only 127.0.0.0/8 is used; every server started here is stopped by its PID.
+# Needs: postfix (smtp-source, and the yardstick), dovecot-pop3d and dovecot-lmtpd, and the shared harness
+# (../shared/bench-anchors, its local-delivery/ folder).
+# Knobs: MSGS (20000) SESSIONS (20) SIZE (2048) POP3_N (5000) LOAD_MSGS (5000) WARMUP_MSGS (2000) RUN_TIMEOUT (1800)
+#        ADDR (127.0.0.40) BENCH_ANCHORS WITH_YARDSTICK (1) POSTERN_JAVA_OPTS
+#        JFR (0; 1 = record a JFR profile of the delivery and of the POP3 steps, stack depth 256, into the run folder)
 #        EXTRA_DB_PROPS (extra james-database.properties lines, for OpenJPA experiments)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
 ANCHORS=${BENCH_ANCHORS:-$ROOT/../shared/bench-anchors}
-MSGS=${MSGS:-20000}
-SESSIONS=${SESSIONS:-20}
-SIZE=${SIZE:-2048}
+LOCAL=$ANCHORS/local-delivery
+export MSGS=${MSGS:-20000} SESSIONS=${SESSIONS:-20} SIZE=${SIZE:-2048}
 POP3_N=${POP3_N:-5000}
+LOAD_MSGS=${LOAD_MSGS:-5000}
+WARMUP_MSGS=${WARMUP_MSGS:-2000}
+export RUN_TIMEOUT=${RUN_TIMEOUT:-1800}
 ADDR=${ADDR:-127.0.0.40}
 SMTP_PORT=25 POP3_PORT=110 WEBADMIN_PORT=8000
 RUN=$(mktemp -d /tmp/postern-bench.XXXXXX)
-chmod 755 "$RUN"   # the Dovecot anchor runs as nobody and must reach its folder below
-USER_A=inbox@bench.test USER_B=pop@bench.test PASSWORD=bench
+chmod 755 "$RUN"   # the private Postfix and Dovecot reach their folders below as their own users
+RESULTS=$RUN/results.jsonl
+DOMAIN=bench.test PASSWORD=bench
 
-command -v smtp-source >/dev/null || { echo "needs smtp-source: apt-get install postfix" >&2; exit 1; }
-[ -f "$ANCHORS/pop3_retr.py" ] || { echo "needs $ANCHORS/pop3_retr.py (set BENCH_ANCHORS)" >&2; exit 1; }
-
-say() { printf '%s\n' "$*" >&2; }
+say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 run() { say "+ $*"; "$@"; }
+command -v smtp-source >/dev/null || { say "needs smtp-source: apt-get install postfix"; exit 1; }
+[ -x "$LOCAL/bench-local.sh" ] || { say "needs $LOCAL (set BENCH_ANCHORS)"; exit 1; }
+if [ "${WITH_YARDSTICK:-1}" = 1 ]; then
+  [ -x /usr/lib/dovecot/lmtp ] && command -v dovecot >/dev/null \
+    || { say "needs dovecot-lmtpd and dovecot-pop3d (or WITH_YARDSTICK=0)"; exit 1; }
+fi
 
-# A conf copy listening on $ADDR; the shipped conf is not touched.
+PID= JPID=
+cleanup() {
+  [ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; }
+  if [ "${WITH_YARDSTICK:-1}" = 1 ]; then
+    LD_RUN="$RUN/yardstick" "$LOCAL/postfix-local.sh" stop >/dev/null 2>&1 || true
+    LD_RUN="$RUN/yardstick" "$LOCAL/dovecot-local.sh" stop >/dev/null 2>&1 || true
+  fi
+  say "logs, data and results: $RUN"
+}
+trap cleanup EXIT
+
+# deliver LABEL HOST COUNTER_CMD... : drive_smtp.py into $RCPT, waiting on the counter; appends to $RESULTS
+deliver_postern() {
+  local label=$1 rcpt=$2 n=$3 counter="$RUN/counters/${1//\//-}.log" cpid res
+  mkdir -p "$RUN/counters"
+  : > "$counter"
+  python3 "$BENCH/journal_counter.py" "$JOURNAL" "$counter" --recipient "$rcpt" --until "$n" \
+    --max-seconds $((RUN_TIMEOUT + 60)) --parent $$ &
+  cpid=$!
+  for _ in $(seq 50); do [ -s "$counter" ] && break; sleep 0.1; done
+  say "$label: $n msgs into $rcpt"
+  res=$(python3 "$ANCHORS/drive_smtp.py" "$ADDR" "$SMTP_PORT" -s "$SESSIONS" -m "$n" -l "$SIZE" -t "$rcpt" \
+    -f sender@elsewhere.test --sink-counter "$counter" --timeout "$RUN_TIMEOUT" --stall 120 --label "$label") \
+    || say "$label: the driver reported a failure"
+  kill "$cpid" 2>/dev/null || true; wait "$cpid" 2>/dev/null || true
+  python3 "$BENCH/delivery_rates.py" "$res" "$counter" "$label" "$RESULTS" >&2
+}
+
+jfr() { [ "${JFR:-0}" = 1 ] && run jcmd "$JPID" JFR."$1" name="$2" ${3:+settings=profile} ${3:+filename="$RUN/$2.jfr"} >&2 || true; }
+
+# ---------------------------------------------------------------- Postern
 mkdir -p "$RUN/conf"
 cp -R "$ROOT"/james-conf/* "$RUN/conf/"
 sed -i "s/0\.0\.0\.0:25</$ADDR:$SMTP_PORT</; s/0\.0\.0\.0:587</$ADDR:10587</; s/0\.0\.0\.0:465</$ADDR:10465</" "$RUN/conf/smtpserver.xml"
@@ -38,82 +85,107 @@ sed -i "s/0\.0\.0\.0:110</$ADDR:$POP3_PORT</; s/0\.0\.0\.0:995</$ADDR:10995</" "
 sed -i "s/^host=.*/host=$ADDR/" "$RUN/conf/webadmin.properties"
 sed -i 's/level="INFO"/level="WARN"/' "$RUN/conf/logback.xml"
 [ -n "${EXTRA_DB_PROPS:-}" ] && printf "%s\n" $EXTRA_DB_PROPS >> "$RUN/conf/james-database.properties"
+JOURNAL=$RUN/data/store/delivery-journal.log   # LocalDeliveryOnce's default journal
 
-(cd "$ROOT" && mvn -B -q -DskipTests package) >&2 && touch "$ROOT/server/target/postern-server.jar"
+(cd "$ROOT" && mvn -B -q -o -DskipTests package) >&2 && touch "$ROOT/server/target/postern-server.jar"
+JFR_OPTS=()
+[ "${JFR:-0}" = 1 ] && JFR_OPTS=(-XX:FlightRecorderOptions=stackdepth=256)
 start_ns=$(date +%s%N)
-POSTERN_JAVA_OPTS="${POSTERN_JAVA_OPTS:--Xmx2g}" "$ROOT/bin/postern" start --conf "$RUN/conf" --data "$RUN/data" > "$RUN/postern.log" 2>&1 &
+POSTERN_JAVA_OPTS="${POSTERN_JAVA_OPTS:-} ${JFR_OPTS[*]}" "$ROOT/bin/postern" start --conf "$RUN/conf" --data "$RUN/data" \
+  > "$RUN/postern.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; say "logs and data: $RUN"; true' EXIT
 up() { (exec 3<>"/dev/tcp/$ADDR/$1") 2>/dev/null; }
 for _ in $(seq 1200); do
   up $SMTP_PORT && up $POP3_PORT && up $WEBADMIN_PORT && break
   kill -0 $PID 2>/dev/null || { cat "$RUN/postern.log" >&2; exit 1; }
   sleep 0.1
 done
-startup_s=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 JPID=$(pgrep -f "PosternServerMain start --conf $RUN/conf" | head -n 1)
-say "start-up: ${startup_s} ms (pid $JPID)"
+echo "{\"label\": \"postern/startup\", \"ms\": $startup_ms}" >> "$RESULTS"
+say "start-up: ${startup_ms} ms (pid $JPID)"
 
-for u in $USER_A $USER_B; do
-  curl -sf -X PUT "http://$ADDR:$WEBADMIN_PORT/domains/bench.test" || true
-  run curl -sS -f -X PUT -H 'Content-Type: application/json' "http://$ADDR:$WEBADMIN_PORT/users/$u" -d "{\"password\":\"$PASSWORD\"}"
+curl -sf -X PUT "http://$ADDR:$WEBADMIN_PORT/domains/$DOMAIN" || true
+for u in warm inbox pop load; do
+  run curl -sS -f -X PUT -H 'Content-Type: application/json' "http://$ADDR:$WEBADMIN_PORT/users/$u@$DOMAIN" \
+    -d "{\"password\":\"$PASSWORD\"}"
 done
 
-stat_count() { python3 - "$ADDR" "$POP3_PORT" "$1" <<'PY'
-import poplib, sys
-p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=60)
-p.user(sys.argv[3]); p.pass_("bench"); print(p.stat()[0]); p.quit()
-PY
-}
+[ "$WARMUP_MSGS" -gt 0 ] && deliver_postern postern/warm-up "warm@$DOMAIN" "$WARMUP_MSGS"
+jfr start deliver profile
+deliver_postern postern/deliver "inbox@$DOMAIN" "$MSGS"
+jfr stop deliver
+deliver_postern postern/pop3-fill "pop@$DOMAIN" "$POP3_N"
 
-# 2. SMTP into one inbox
-t0=$(date +%s.%N)
-run smtp-source -c -s "$SESSIONS" -m "$MSGS" -l "$SIZE" -f sender@elsewhere.test -t "$USER_A" "$ADDR:$SMTP_PORT" > /dev/null
-t_acc=$(date +%s.%N)
-# Poll the spool's size through webadmin (a POP3 STAT would list the whole mailbox each time and slow the
-# server down); "delivered" = all accepted and the spool empty, checked once over POP3 at the end.
-samples=()
-deadline=$(( $(date +%s) + 1800 ))
-while :; do
-  left=$(curl -sf "http://$ADDR:$WEBADMIN_PORT/mailQueues/spool" | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])')
-  samples+=("$(date +%s.%N) $((MSGS - left))")
-  [ "$left" -eq 0 ] && break
-  [ "$(date +%s)" -ge $deadline ] && { say "gave up: $left still in the spool after 30 min"; break; }
-  sleep 1
-done
-t_del=$(date +%s.%N)
-say "mailbox holds $(stat_count $USER_A) messages"
-python3 - "$t0" "$t_acc" "$t_del" "$MSGS" "${samples[@]}" <<'PY'
-import sys
-t0, tacc, tdel, msgs = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-pts = [(float(a), int(b)) for a, b in (s.split() for s in sys.argv[5:])]
-print(f"SMTP into mailboxes: {msgs} msgs, accepted/s {msgs/(tacc-t0):.0f}, delivered/s {msgs/(tdel-t0):.0f} "
-      f"(accept {tacc-t0:.1f}s, all in mailbox after {tdel-t0:.1f}s)")
-quarters = []
-for q in range(4):
-    lo, hi = msgs * q // 4, msgs * (q + 1) // 4
-    a = next((p for p in pts if p[1] >= lo), None); b = next((p for p in pts if p[1] >= hi), None)
-    if a and b and b[0] > a[0]:
-        quarters.append(f"{(b[1]-a[1])/(b[0]-a[0]):.0f}")
-print("  delivery rate per quarter of the run (msgs/s, from the spool size):", " ".join(quarters) or "n/a (too fast to sample)")
-PY
+# one unmeasured pass first, on each side, as the delivery runs after a warm-up (a JVM compiles the POP3 path then)
+python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" --mode raw --window 32 \
+  > /dev/null || true
+jfr start pop3 profile
+run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
+  --mode poplib --label postern/poplib --out "$RESULTS" || true
+run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
+  --mode raw --window 32 --label postern/pipelined --out "$RESULTS" || true
+run python3 "$BENCH/pop3_probe.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
+  --probes 5 --label postern/login-stat --out "$RESULTS" || true
+jfr stop pop3
 
-# 3. POP3: a second mailbox of POP3_N messages
-run smtp-source -c -s "$SESSIONS" -m "$POP3_N" -l "$SIZE" -f sender@elsewhere.test -t "$USER_B" "$ADDR:$SMTP_PORT" > /dev/null
-run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "$USER_B" --password "$PASSWORD" --wait-count "$POP3_N" --mode poplib --label postern/poplib
-run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "$USER_B" --password "$PASSWORD" --wait-count "$POP3_N" --mode raw --window 32 --label postern/pipelined
+jfr start under-load profile
+smtp-source -4 -s "$SESSIONS" -m "$LOAD_MSGS" -l "$SIZE" -t "load@$DOMAIN" -f sender@elsewhere.test \
+  "inet:$ADDR:$SMTP_PORT" > /dev/null &
+LOAD_PID=$!
+run python3 "$BENCH/pop3_probe.py" "$ADDR" "$POP3_PORT" --user "inbox@$DOMAIN" --password "$PASSWORD" --retr \
+  --while-pid $LOAD_PID --probes 3 --label postern/under-load --out "$RESULTS" || true
+wait $LOAD_PID || say "smtp-source (load) failed"
+jfr stop under-load
 
-# 4. memory
-say "resident memory after the run: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$JPID/status)"
+echo "{\"label\": \"postern/memory\", \"rss_mb\": $(awk '/VmRSS/ {print int($2/1024)}' /proc/$JPID/status)}" >> "$RESULTS"
+kill $PID; wait $PID 2>/dev/null || true; PID=
 
-# 5. the yardstick in the same run: Dovecot serving a Maildir of the same size (needs dovecot-pop3d)
-if [ "${WITH_DOVECOT:-1}" = 1 ] && command -v dovecot >/dev/null; then
-  kill $PID 2>/dev/null; wait $PID 2>/dev/null || true
-  export BENCH_RUN="$RUN/anchors"
-  ( cd "$ANCHORS" && ./dovecot-pop3.sh start >&2 && ./dovecot-pop3.sh fill "$POP3_N" "$SIZE" >&2 )
+# ---------------------------------------------------------------- the yardstick: Postfix -> LMTP -> Dovecot
+if [ "${WITH_YARDSTICK:-1}" = 1 ]; then
+  export LD_RUN="$RUN/yardstick" OUT="$RUN/yardstick.jsonl"
   # shellcheck source=/dev/null
-  source "$ANCHORS/env.sh"
-  run python3 "$ANCHORS/pop3_retr.py" "$DOVECOT_ADDR" "$DOVECOT_PORT" --user "$POP3_USER" --password "$POP3_PASS" --mode poplib --label dovecot/poplib || true
-  run python3 "$ANCHORS/pop3_retr.py" "$DOVECOT_ADDR" "$DOVECOT_PORT" --user "$POP3_USER" --password "$POP3_PASS" --mode raw --window 32 --label dovecot/pipelined || true
-  ( cd "$ANCHORS" && ./dovecot-pop3.sh stop >&2 )
+  source "$LOCAL/env-local.sh"
+  "$LOCAL/dovecot-local.sh" start >&2
+  "$LOCAL/postfix-local.sh" start >&2
+  ld_deliver() {  # ld_deliver LABEL USER N [keep]  (the harness names files after the label: no slash in it)
+    LD_USER=$2 MSGS=$3 "$LOCAL/bench-local.sh" deliver "${1//\//-}" ${4:-} > "$RUN/ld.json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["label"]=sys.argv[2]; print(json.dumps(r))' \
+      "$RUN/ld.json" "$1" >> "$RESULTS"
+  }
+  [ "$WARMUP_MSGS" -gt 0 ] && ld_deliver yardstick/warm-up warm "$WARMUP_MSGS"
+  ld_deliver yardstick/deliver inbox "$MSGS"
+  ld_deliver yardstick/pop3-fill pop "$POP3_N"
+  # the first session after delivery moves new/ to cur/: let it happen before timing (Postern has no such step)
+  python3 "$BENCH/pop3_probe.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
+    --probes 1 --timeout 120 > /dev/null || true
+  python3 "$BENCH/pop3_probe.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "inbox@$LD_DOMAIN" --password "$LD_PASS" \
+    --probes 1 --timeout 120 > /dev/null || true
+  python3 "$ANCHORS/pop3_retr.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
+    --mode raw --window 32 > /dev/null || true
+  run python3 "$ANCHORS/pop3_retr.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
+    --mode poplib --label dovecot/poplib --out "$RESULTS" || true
+  run python3 "$ANCHORS/pop3_retr.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
+    --mode raw --window 32 --label dovecot/pipelined --out "$RESULTS" || true
+  run python3 "$BENCH/pop3_probe.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "pop@$LD_DOMAIN" --password "$LD_PASS" \
+    --probes 5 --label dovecot/login-stat --out "$RESULTS" || true
+  "$LOCAL/dovecot-local.sh" empty load
+  smtp-source -4 -s "$SESSIONS" -m "$LOAD_MSGS" -l "$SIZE" -t "load@$LD_DOMAIN" -f sender@elsewhere.test \
+    "inet:$LD_PF_ADDR:$LD_PF_PORT" > /dev/null &
+  LOAD_PID=$!
+  run python3 "$BENCH/pop3_probe.py" "$LD_DV_ADDR" "$LD_POP3_PORT" --user "inbox@$LD_DOMAIN" --password "$LD_PASS" \
+    --retr --while-pid $LOAD_PID --probes 3 --label dovecot/under-load --out "$RESULTS" || true
+  wait $LOAD_PID || say "smtp-source (load) failed"
+  "$LOCAL/postfix-local.sh" flush-wait 120 >&2 || true
+  # every process of both servers (the masters and their children), proportional set sizes: shared pages
+  # counted once, not once per process
+  pf_master=$(tr -d ' ' < "$LD_RUN/postfix/queue/pid/master.pid")
+  dv_master=$(cat "$LD_RUN/pids/ld-dovecot.pid")
+  rss_kb=0
+  for p in $(ps -e -o pid=,ppid= | awk -v a="$pf_master" -v b="$dv_master" '$1==a || $1==b || $2==a || $2==b {print $1}'); do
+    rss_kb=$((rss_kb + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)))
+  done
+  echo "{\"label\": \"yardstick/memory\", \"rss_mb\": $((rss_kb / 1024))}" >> "$RESULTS"
 fi
+
+python3 "$BENCH/local_summary.py" "$RESULTS"

@@ -20,6 +20,7 @@
 #   POSTERN_DB_URL             JDBC URL (jdbc:postgresql://db:5432/postern) -> james-database.properties
 #   POSTERN_DB_USER, POSTERN_DB_PASSWORD (or POSTERN_DB_PASSWORD_FILE, e.g. a Docker secret)
 #   POSTERN_DB_DRIVER          JDBC driver class; default derived from the URL (PostgreSQL, Derby)
+#   POSTERN_HEAP_OPTS          heap and JVM memory settings; default as bin/postern's (README "Production form")
 #   POSTERN_JAVA_OPTS          extra JVM options
 #
 # Commands: start (default) | show-conf [FILE] (generate, then print FILE or list the directory) | anything else is
@@ -205,8 +206,14 @@ case "$command" in
     start)
         generate_conf
         mkdir -p "$DATA"
-        # shellcheck disable=SC2086 # POSTERN_JAVA_OPTS is a list of options
-        exec java ${POSTERN_JAVA_OPTS:-} -Dlogback.configurationFile="$GEN/logback.xml" \
+        export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as bin/postern
+        trim=""
+        if [ -z "${POSTERN_HEAP_OPTS:-}" ] && java -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -version >/dev/null 2>&1; then
+            trim="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"   # as bin/postern
+        fi
+        # shellcheck disable=SC2086 # POSTERN_HEAP_OPTS and POSTERN_JAVA_OPTS are lists of options
+        exec java ${POSTERN_HEAP_OPTS:--Xms64m -Xmx1g -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k} \
+            $trim ${POSTERN_JAVA_OPTS:-} -Dlogback.configurationFile="$GEN/logback.xml" \
             -cp "$HOME_DIR/postern-server.jar:$HOME_DIR/lib/*" org.postern.server.PosternServerMain \
             start --conf "$GEN" --data "$DATA"
         ;;

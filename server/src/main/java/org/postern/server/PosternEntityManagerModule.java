@@ -42,7 +42,11 @@ public class PosternEntityManagerModule extends AbstractModule {
     @Provides
     @Singleton
     EntityManagerFactory entityManagerFactory(DatabaseConfiguration database) {
+        return open(database);
+    }
 
+    /** The persistence unit on the database of {@code james-database.properties} (also for tests of the stores). */
+    public static EntityManagerFactory open(DatabaseConfiguration database) {
         Map<String, String> properties = new HashMap<>();
         properties.put("openjpa.ConnectionDriverName", database.driverClassName());
         properties.put("openjpa.ConnectionURL", database.url());

@@ -67,7 +67,7 @@ public final class PosternServer {
         new MailboxModule(),
         new DefaultEventModule(),
         new MemoryDeadLetterModule(),
-        new PosternJpaMailboxModule(),
+        new PosternMailboxModule(),
         new PosternJpaDataModule(),
         new PosternQueueModule(),
         new PosternLedgerModule());

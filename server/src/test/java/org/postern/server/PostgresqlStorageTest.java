@@ -44,19 +44,25 @@ class PostgresqlStorageTest {
         Assumptions.assumeTrue(adminUrl != null, "no PostgreSQL given (POSTERN_TEST_POSTGRES_URL); .ci/run provides one");
     }
 
-    @Test
-    void mailShouldBeStoredInPostgresqlAndServedOverPop3() throws Exception {
+    /** A fresh database on the test server; the conf at {@code conf} points at it. */
+    private String newDatabase(Path conf) throws Exception {
         String database = "postern_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement sql = admin.createStatement()) {
             sql.execute("CREATE DATABASE " + database);
         }
         String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
-        Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
         Files.writeString(conf.resolve("james-database.properties"), String.join("\n",
             "database.driverClassName=org.postgresql.Driver",
             "database.url=" + url,
             "database.username=" + user,
             "database.password=" + password, ""));
+        return url;
+    }
+
+    @Test
+    void mailShouldBeStoredInPostgresqlAndServedOverPop3() throws Exception {
+        Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
+        String url = newDatabase(conf);
         byte[] message = "Subject: via postgres\r\n\r\n.leading dot\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
 
         try (InJvmPostern postern = InJvmPostern.start(conf, work.resolve("data")).withUser("pg.test", "gina@pg.test", "pw")) {
@@ -88,6 +94,52 @@ class PostgresqlStorageTest {
                 kinds.add(rows.getString(1));
             }
             assertThat(kinds).as("the delivery ledger lives in PostgreSQL too").containsExactly("ARRIVED", "STORED");
+        }
+    }
+
+    /**
+     * Two nodes on one PostgreSQL (each with its own data directory and queue): mail delivered through both lands in
+     * one mailbox under distinct UIDs, both nodes list the same UIDLs, and a DELE through one is seen by the other.
+     */
+    @Test
+    void twoNodesSharingPostgresqlShouldSeeOneMailboxWithTheSameUidls() throws Exception {
+        Ports portsB = Ports.free();
+        Path confB = ChildPostern.loopbackConf(work.resolve("conf-b"), portsB);
+        newDatabase(confB);
+        Path confA = InJvmPostern.copyOfShippedConf(work.resolve("conf-a"));
+        Files.copy(confB.resolve("james-database.properties"), confA.resolve("james-database.properties"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String mailbox = "nina@pg.test";
+
+        try (InJvmPostern nodeA = InJvmPostern.start(confA, work.resolve("data-a")).withUser("pg.test", mailbox, "pw");
+             ChildPostern nodeB = ChildPostern.start(confB, work.resolve("data-b"), portsB)) {
+            Ports portsA = nodeA.ports();
+            for (int i = 0; i < 6; i++) {
+                int smtp = i % 2 == 0 ? portsA.smtp() : portsB.smtp();
+                try (SmtpClient client = new SmtpClient(Ports.HOST, smtp)) {
+                    client.ehlo();
+                    assertThat(client.sendMail("h@elsewhere.test", List.of(mailbox),
+                        ("Subject: via node " + (i % 2 == 0 ? "A" : "B") + " " + i + "\r\n\r\nbody\r\n")
+                            .getBytes(StandardCharsets.US_ASCII))).startsWith("250 2.6.0");
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> uidls(portsA.pop3(), mailbox).size() == 6);
+
+            List<String> seenByA = uidls(portsA.pop3(), mailbox);
+            List<String> seenByB = uidls(portsB.pop3(), mailbox);
+            assertThat(seenByA).doesNotHaveDuplicates().isEqualTo(seenByB);
+
+            try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, portsB.pop3(), mailbox, "pw")) {
+                pop3.ok("DELE 1");
+            }
+            assertThat(uidls(portsA.pop3(), mailbox)).isEqualTo(seenByA.subList(1, 6));
+        }
+    }
+
+    private static List<String> uidls(int pop3Port, String mailbox) throws Exception {
+        try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, pop3Port, mailbox, "pw")) {
+            return pop3.listing("UIDL").stream().map(line -> line.split(" ")[1]).toList();
         }
     }
 }

@@ -23,11 +23,6 @@ import org.apache.james.mailbox.extractor.TextExtractor;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.jpa.JPAAttachmentContentLoader;
 import org.apache.james.mailbox.jpa.JPAId;
-import org.apache.james.mailbox.jpa.JPAMailboxSessionMapperFactory;
-import org.apache.james.mailbox.jpa.mail.JPAModSeqProvider;
-import org.apache.james.mailbox.jpa.mail.JPAUidProvider;
-import org.apache.james.mailbox.jpa.openjpa.OpenJPAMailboxManager;
-import org.apache.james.mailbox.jpa.quota.JPAPerUserMaxQuotaManager;
 import org.apache.james.mailbox.jpa.quota.JpaCurrentQuotaManager;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
@@ -53,9 +48,10 @@ import org.apache.james.mailbox.store.mail.ThreadIdGuessingAlgorithm;
 import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.mail.model.DefaultMessageId;
 import org.apache.james.mailbox.store.quota.DefaultUserQuotaRootResolver;
-import org.apache.james.mailbox.store.quota.ListeningCurrentQuotaUpdater;
+import org.apache.james.mailbox.store.quota.NoMaxQuotaManager;
+import org.apache.james.mailbox.store.quota.NoQuotaManager;
+import org.apache.james.mailbox.store.quota.NoQuotaUpdater;
 import org.apache.james.mailbox.store.quota.QuotaUpdater;
-import org.apache.james.mailbox.store.quota.StoreQuotaManager;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.mailbox.store.user.SubscriptionMapperFactory;
@@ -64,16 +60,29 @@ import org.apache.james.quota.search.scanning.ScanningQuotaSearcher;
 import org.apache.james.user.api.UsernameChangeTaskStep;
 import org.apache.james.utils.MailboxManagerDefinition;
 
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.postern.mailstore.JdbcMailboxSessionMapperFactory;
+import org.postern.mailstore.JdbcModSeqProvider;
+import org.postern.mailstore.JdbcUidProvider;
+import org.postern.mailstore.MailboxDatabase;
+import org.postern.mailstore.PosternMailboxManager;
+
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
 
 /**
- * Mailbox storage on JPA: the OpenJPA mailbox manager with its mappers, quota and a scanning search index.
- * POP3 needs no full-text search, so we do not carry Lucene.
+ * Mailbox storage: James's store mailbox manager ({@link PosternMailboxManager}) on Postern's JDBC mapper
+ * ({@link JdbcMailboxSessionMapperFactory}) over the tables of James's JPA store, in the database of
+ * {@code james-database.properties} (embedded Derby, or PostgreSQL shared by several nodes).
+ *
+ * <p>What a POP3 gateway does not need is left out of the per-message path: no full-text search (a scanning index,
+ * no Lucene) and no quota (Postern has no way to set one; James's JPA quota cost several queries and a write per
+ * message).</p>
  */
-public class PosternJpaMailboxModule extends AbstractModule {
+public class PosternMailboxModule extends AbstractModule {
     @Override
     protected void configure() {
         install(new PosternEntityManagerModule());
@@ -82,13 +91,32 @@ public class PosternJpaMailboxModule extends AbstractModule {
         bindSearch();
     }
 
+    @Provides
+    @Singleton
+    MailboxDatabase provideMailboxDatabase(DatabaseConfiguration database) {
+        return mailboxDatabase(database);
+    }
+
+    /** A pool of its own on the database of {@code james-database.properties} (also for tests of the store). */
+    public static MailboxDatabase mailboxDatabase(DatabaseConfiguration database) {
+        BasicDataSource pool = new BasicDataSource();
+        pool.setDriverClassName(database.driverClassName());
+        pool.setUrl(database.url());
+        database.username().ifPresent(pool::setUsername);
+        database.password().ifPresent(pool::setPassword);
+        pool.setMaxTotal(database.maxConnections());
+        pool.setMaxIdle(database.maxConnections());
+        pool.setPoolPreparedStatements(true);
+        return new MailboxDatabase(pool);
+    }
+
     private void bindStore() {
-        bind(JPAMailboxSessionMapperFactory.class).in(Scopes.SINGLETON);
-        bind(OpenJPAMailboxManager.class).in(Scopes.SINGLETON);
+        bind(JdbcMailboxSessionMapperFactory.class).in(Scopes.SINGLETON);
+        bind(PosternMailboxManager.class).in(Scopes.SINGLETON);
         bind(JVMMailboxPathLocker.class).in(Scopes.SINGLETON);
         bind(StoreSubscriptionManager.class).in(Scopes.SINGLETON);
-        bind(JPAModSeqProvider.class).in(Scopes.SINGLETON);
-        bind(JPAUidProvider.class).in(Scopes.SINGLETON);
+        bind(JdbcModSeqProvider.class).in(Scopes.SINGLETON);
+        bind(JdbcUidProvider.class).in(Scopes.SINGLETON);
         bind(UserRepositoryAuthenticator.class).in(Scopes.SINGLETON);
         bind(UserRepositoryAuthorizator.class).in(Scopes.SINGLETON);
         bind(JPAId.Factory.class).in(Scopes.SINGLETON);
@@ -97,20 +125,20 @@ public class PosternJpaMailboxModule extends AbstractModule {
         bind(NaiveThreadIdGuessingAlgorithm.class).in(Scopes.SINGLETON);
         bind(SessionProviderImpl.class).in(Scopes.SINGLETON);
 
-        bind(SubscriptionMapperFactory.class).to(JPAMailboxSessionMapperFactory.class);
-        bind(MessageMapperFactory.class).to(JPAMailboxSessionMapperFactory.class);
-        bind(MailboxMapperFactory.class).to(JPAMailboxSessionMapperFactory.class);
-        bind(MailboxSessionMapperFactory.class).to(JPAMailboxSessionMapperFactory.class);
+        bind(SubscriptionMapperFactory.class).to(JdbcMailboxSessionMapperFactory.class);
+        bind(MessageMapperFactory.class).to(JdbcMailboxSessionMapperFactory.class);
+        bind(MailboxMapperFactory.class).to(JdbcMailboxSessionMapperFactory.class);
+        bind(MailboxSessionMapperFactory.class).to(JdbcMailboxSessionMapperFactory.class);
         bind(MessageId.Factory.class).to(DefaultMessageId.Factory.class);
         bind(ThreadIdGuessingAlgorithm.class).to(NaiveThreadIdGuessingAlgorithm.class);
-        bind(ModSeqProvider.class).to(JPAModSeqProvider.class);
-        bind(UidProvider.class).to(JPAUidProvider.class);
+        bind(ModSeqProvider.class).to(JdbcModSeqProvider.class);
+        bind(UidProvider.class).to(JdbcUidProvider.class);
         bind(SubscriptionManager.class).to(StoreSubscriptionManager.class);
         bind(MailboxPathLocker.class).to(JVMMailboxPathLocker.class);
         bind(Authenticator.class).to(UserRepositoryAuthenticator.class);
         bind(Authorizator.class).to(UserRepositoryAuthorizator.class);
-        bind(MailboxManager.class).to(OpenJPAMailboxManager.class);
-        bind(StoreMailboxManager.class).to(OpenJPAMailboxManager.class);
+        bind(MailboxManager.class).to(PosternMailboxManager.class);
+        bind(StoreMailboxManager.class).to(PosternMailboxManager.class);
         bind(SessionProvider.class).to(SessionProviderImpl.class);
         bind(MailboxId.Factory.class).to(JPAId.Factory.class);
         bind(MailboxACLResolver.class).to(UnionMailboxACLResolver.class);
@@ -118,7 +146,7 @@ public class PosternJpaMailboxModule extends AbstractModule {
         bind(MailboxManager.class).annotatedWith(Names.named(MAILBOXMANAGER_NAME)).to(MailboxManager.class);
         bind(MailboxManagerConfiguration.class).toInstance(MailboxManagerConfiguration.DEFAULT);
 
-        Multibinder.newSetBinder(binder(), MailboxManagerDefinition.class).addBinding().to(JpaMailboxManagerDefinition.class);
+        Multibinder.newSetBinder(binder(), MailboxManagerDefinition.class).addBinding().to(PosternMailboxManagerDefinition.class);
         Multibinder.newSetBinder(binder(), EventListener.GroupEventListener.class).addBinding().to(MailboxAnnotationListener.class);
         Multibinder<UsernameChangeTaskStep> usernameChangeSteps = Multibinder.newSetBinder(binder(), UsernameChangeTaskStep.class);
         usernameChangeSteps.addBinding().to(MailboxUsernameChangeTaskStep.class);
@@ -126,21 +154,16 @@ public class PosternJpaMailboxModule extends AbstractModule {
         usernameChangeSteps.addBinding().to(QuotaUsernameChangeTaskStep.class);
     }
 
+    /** No quota: unlimited for everyone, nothing counted per message. */
     private void bindQuota() {
         bind(DefaultUserQuotaRootResolver.class).in(Scopes.SINGLETON);
-        bind(JPAPerUserMaxQuotaManager.class).in(Scopes.SINGLETON);
-        bind(StoreQuotaManager.class).in(Scopes.SINGLETON);
-        bind(JpaCurrentQuotaManager.class).in(Scopes.SINGLETON);
-        bind(ListeningCurrentQuotaUpdater.class).in(Scopes.SINGLETON);
         bind(UserQuotaRootResolver.class).to(DefaultUserQuotaRootResolver.class);
         bind(QuotaRootResolver.class).to(DefaultUserQuotaRootResolver.class);
         bind(QuotaRootDeserializer.class).to(DefaultUserQuotaRootResolver.class);
-        bind(MaxQuotaManager.class).to(JPAPerUserMaxQuotaManager.class);
-        bind(QuotaManager.class).to(StoreQuotaManager.class);
+        bind(MaxQuotaManager.class).to(NoMaxQuotaManager.class);
+        bind(QuotaManager.class).to(NoQuotaManager.class);
         bind(CurrentQuotaManager.class).to(JpaCurrentQuotaManager.class);
-        bind(QuotaUpdater.class).to(ListeningCurrentQuotaUpdater.class);
-        Multibinder.newSetBinder(binder(), EventListener.ReactiveGroupEventListener.class)
-            .addBinding().to(ListeningCurrentQuotaUpdater.class);
+        bind(QuotaUpdater.class).to(NoQuotaUpdater.class);
         bind(ScanningQuotaSearcher.class).in(Scopes.SINGLETON);
         bind(QuotaSearcher.class).to(ScanningQuotaSearcher.class);
     }
@@ -152,10 +175,10 @@ public class PosternJpaMailboxModule extends AbstractModule {
     }
 
     @Singleton
-    private static class JpaMailboxManagerDefinition extends MailboxManagerDefinition {
+    private static class PosternMailboxManagerDefinition extends MailboxManagerDefinition {
         @Inject
-        private JpaMailboxManagerDefinition(OpenJPAMailboxManager manager) {
-            super("jpa-mailboxmanager", manager);
+        private PosternMailboxManagerDefinition(PosternMailboxManager manager) {
+            super("postern-mailboxmanager", manager);
         }
     }
 }
