@@ -44,7 +44,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>An item taken by a consumer is <em>taken</em> until it is done: queue control and browsing skip it. A held
  * mail stays in the store but out of the schedule until released. A consumer's {@code RETRY} puts the item back
- * after {@link #RETRY_DELAY}, {@code REJECT} after {@link #REJECT_DELAY}: nothing is ever dropped by the queue.</p>
+ * after {@link #RETRY_DELAY}, doubled at each retry in a row up to {@link #REJECT_DELAY}; {@code REJECT} after
+ * {@link #REJECT_DELAY}: nothing is ever dropped by the queue.</p>
  */
 public final class StoreMailQueue implements ManageableMailQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(StoreMailQueue.class);
@@ -73,6 +74,7 @@ public final class StoreMailQueue implements ManageableMailQueue {
         long due;
         boolean held;
         boolean taken;
+        int retries;
 
         Entry(long id, String mailName, String sender, List<String> recipients, long due, boolean held) {
             this.id = id;
@@ -234,13 +236,20 @@ public final class StoreMailQueue implements ManageableMailQueue {
         public void done(CompletionStatus status) {
             switch (status) {
                 case SUCCESS -> forget(entry);
-                case RETRY -> putBack(entry, RETRY_DELAY);
+                case RETRY -> putBack(entry, retryDelay(entry));
                 case REJECT -> {
                     LOGGER.warn("{}: {} rejected by its consumer; offered again in {}", name.asString(), entry.mailName, REJECT_DELAY);
                     putBack(entry, REJECT_DELAY);
                 }
             }
         }
+    }
+
+    /** 1 s, 2 s, 4 s ... up to {@link #REJECT_DELAY}: a mail its consumer keeps failing does not spin. */
+    private static Duration retryDelay(Entry entry) {
+        int retries = Math.min(entry.retries++, 20);
+        Duration delay = RETRY_DELAY.multipliedBy(1L << retries);
+        return delay.compareTo(REJECT_DELAY) > 0 ? REJECT_DELAY : delay;
     }
 
     private void forget(Entry entry) {
