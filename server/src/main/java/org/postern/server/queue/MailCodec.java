@@ -13,7 +13,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStream;
-import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -120,10 +119,38 @@ final class MailCodec {
         if (!headers.getHeadersByRecipient().isEmpty()) {
             mail.addAllHeadersForRecipients(headers);
         }
+        MailImpl built = mail.build();
         if (message != null) {
-            mail.mimeMessage(new MimeMessageWrapper(new BytesMessageSource(name, message)));
+            try {
+                built.setMessageContent(new BytesMessageSource(name, message));
+            } catch (MessagingException e) {
+                throw new IOException("cannot read the message of " + name, e);
+            }
         }
-        return mail.build();
+        return built;
+    }
+
+    /**
+     * A mail like {@code mail} with {@code message} as its message, for the consumer that takes it from the queue
+     * while it is still in memory: no decoding, no copy of the bytes. Attribute values are shared, not copied:
+     * mailets replace an attribute, they never change a value in place.
+     */
+    static MailImpl copyOf(Mail mail, byte[] message) throws MessagingException {
+        MailImpl copy = MailImpl.builder().name(mail.getName())
+            .sender(mail.getMaybeSender())
+            .addRecipients(mail.getRecipients())
+            .state(mail.getState())
+            .errorMessage(mail.getErrorMessage())
+            .remoteHost(mail.getRemoteHost())
+            .remoteAddr(mail.getRemoteAddr())
+            .lastUpdated(mail.getLastUpdated() == null ? new Date() : mail.getLastUpdated())
+            .addAttributes(mail.attributes().toList())
+            .build();
+        if (!mail.getPerRecipientSpecificHeaders().getHeadersByRecipient().isEmpty()) {
+            copy.addAllSpecificHeaderForRecipient(mail.getPerRecipientSpecificHeaders());
+        }
+        copy.setMessageContent(new BytesMessageSource(mail.getName(), message));
+        return copy;
     }
 
     private static String text(JsonNode root, String field) {

@@ -42,6 +42,11 @@ import reactor.core.scheduler.Schedulers;
  * schedule of row ids by due time, so that taking the next due mail costs no query. An enqueue returns once the
  * store has the mail on disk; the mail leaves the store when its consumer reports it done.
  *
+ * <p>A mail due within {@link #HOT_HORIZON} is also kept in memory, ready to hand out, while the factory's budget
+ * of such bytes allows ({@link HotBudget}): the spool's consumer usually takes a mail milliseconds after its
+ * enqueue, and then reads and decodes nothing. The store stays the truth: after a restart, or for a mail due later,
+ * the mail is read back from it.</p>
+ *
  * <p>An item taken by a consumer is <em>taken</em> until it is done: queue control and browsing skip it. A held
  * mail stays in the store but out of the schedule until released. A consumer's {@code RETRY} puts the item back
  * after {@link #RETRY_DELAY}, doubled at each retry in a row up to {@link #REJECT_DELAY}; {@code REJECT} after
@@ -53,12 +58,15 @@ public final class StoreMailQueue implements ManageableMailQueue {
     static final Duration REJECT_DELAY = Duration.ofMinutes(5);
     /** The due time of a held mail as James's browse API shows it. */
     static final Instant HELD_UNTIL = Instant.parse("9999-12-31T00:00:00Z");
+    /** How soon a mail must be due to be kept ready in memory. */
+    static final Duration HOT_HORIZON = Duration.ofSeconds(2);
     private static final Comparator<Entry> BY_DUE = Comparator.<Entry>comparingLong(entry -> entry.due).thenComparingLong(entry -> entry.id);
 
     private final MailQueueName name;
     private final QueueStore store;
     private final MailQueueItemDecoratorFactory decorators;
     private final Clock clock;
+    private final HotBudget hotBudget;
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition scheduleChanged = lock.newCondition();
@@ -75,6 +83,9 @@ public final class StoreMailQueue implements ManageableMailQueue {
         boolean held;
         boolean taken;
         int retries;
+        /** The mail ready to hand out, while it is cheap to keep (see {@link HotBudget}); else null. */
+        MailImpl hot;
+        long hotBytes;
 
         Entry(long id, String mailName, String sender, List<String> recipients, long due, boolean held) {
             this.id = id;
@@ -90,11 +101,12 @@ public final class StoreMailQueue implements ManageableMailQueue {
     public record Snapshot(long id, String mailName, String sender, List<String> recipients, Instant due, boolean held) {
     }
 
-    StoreMailQueue(MailQueueName name, QueueStore store, MailQueueItemDecoratorFactory decorators, Clock clock) {
+    StoreMailQueue(MailQueueName name, QueueStore store, MailQueueItemDecoratorFactory decorators, Clock clock, HotBudget hotBudget) {
         this.name = name;
         this.store = store;
         this.decorators = decorators;
         this.clock = clock;
+        this.hotBudget = hotBudget;
     }
 
     /** Puts back a mail found in the store at start. */
@@ -128,13 +140,18 @@ public final class StoreMailQueue implements ManageableMailQueue {
         long id = store.nextId();
         String sender = mail.getMaybeSender().asString("");
         List<String> recipients = mail.getRecipients().stream().map(Object::toString).toList();
+        Entry entry = new Entry(id, mail.getName(), sender, recipients, due, false);
         try {
+            byte[] message = MailCodec.message(mail);
             store.insert(new QueueStore.Row(id, name.asString(), mail.getName(), due, false, sender,
-                String.join("\n", recipients), MailCodec.envelope(mail), MailCodec.message(mail)));
+                String.join("\n", recipients), MailCodec.envelope(mail), message));
+            if (due - now < HOT_HORIZON.toMillis() && hotBudget.reserve(message.length)) {
+                entry.hot = MailCodec.copyOf(mail, message);
+                entry.hotBytes = message.length;
+            }
         } catch (SQLException | MessagingException | RuntimeException e) {
             throw new MailQueueException("cannot queue " + mail.getName() + " in " + name.asString() + ": " + e.getMessage(), e);
         }
-        Entry entry = new Entry(id, mail.getName(), sender, recipients, due, false);
         entries.put(id, entry);
         lock.lock();
         try {
@@ -179,6 +196,10 @@ public final class StoreMailQueue implements ManageableMailQueue {
     private MailQueueItem nextItem() throws InterruptedException {
         while (true) {
             Entry entry = take();
+            MailImpl hot = cool(entry);
+            if (hot != null) {
+                return decorators.decorate(new Item(entry, hot), name);
+            }
             try {
                 Optional<byte[][]> stored = store.mail(entry.id);
                 if (stored.isEmpty()) {
@@ -254,7 +275,24 @@ public final class StoreMailQueue implements ManageableMailQueue {
 
     private void forget(Entry entry) {
         entries.remove(entry.id);
+        cool(entry);
         store.delete(entry.id);
+    }
+
+    /** Takes the entry's in-memory mail, if it has one, and gives its bytes back to the budget. */
+    private MailImpl cool(Entry entry) {
+        MailImpl hot;
+        lock.lock();
+        try {
+            hot = entry.hot;
+            entry.hot = null;
+            if (hot != null) {
+                hotBudget.release(entry.hotBytes);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return hot;
     }
 
     private void putBack(Entry entry, Duration delay) {
@@ -391,6 +429,10 @@ public final class StoreMailQueue implements ManageableMailQueue {
                         Instant.ofEpochMilli(entry.due), entry.held))) {
                     schedule.remove(entry);
                     entry.taken = true;
+                    if (entry.hot != null) {
+                        hotBudget.release(entry.hotBytes);
+                        entry.hot = null;
+                    }
                     claimed.add(entry);
                 }
             }

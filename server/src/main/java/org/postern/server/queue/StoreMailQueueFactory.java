@@ -25,6 +25,8 @@ public class StoreMailQueueFactory implements MailQueueFactory<StoreMailQueue> {
     private final MailQueueItemDecoratorFactory decorators;
     private final GaugeRegistry gauges;
     private final Clock clock;
+    /** 32 MB of messages kept ready in memory across all queues: about 15,000 mails of 2 KB. */
+    private final HotBudget hotBudget = new HotBudget(32L * 1024 * 1024);
     private final Map<MailQueueName, StoreMailQueue> queues = new ConcurrentHashMap<>();
 
     @Inject
@@ -50,7 +52,7 @@ public class StoreMailQueueFactory implements MailQueueFactory<StoreMailQueue> {
     @Override
     public StoreMailQueue createQueue(MailQueueName name, PrefetchCount count) {
         return queues.computeIfAbsent(name, any -> {
-            StoreMailQueue queue = new StoreMailQueue(name, store, decorators, clock);
+            StoreMailQueue queue = new StoreMailQueue(name, store, decorators, clock, hotBudget);
             gauges.register(MailQueue.QUEUE_SIZE_METRIC_NAME_PREFIX + name.asString(), queue::getSize);
             return queue;
         });

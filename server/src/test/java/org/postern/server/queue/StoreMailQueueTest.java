@@ -85,7 +85,22 @@ class StoreMailQueueTest {
 
         MailQueue.MailQueueItem item = Flux.from(queue.deQueue()).blockFirst(Duration.ofSeconds(5));
 
-        Mail mail = item.getMail();
+        assertIsM1(item.getMail());
+        assertThat(queue.getSize()).isEqualTo(1);
+
+        reopen();
+        StoreMailQueue again = factory.createQueue(SPOOL);
+        assertThat(again.getSize()).as("not done: still queued after a restart").isEqualTo(1);
+        MailQueue.MailQueueItem replayed = Flux.from(again.deQueue()).blockFirst(Duration.ofSeconds(5));
+        assertIsM1(replayed.getMail());
+        replayed.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+
+        reopen();
+        assertThat(factory.createQueue(SPOOL).getSize()).isZero();
+    }
+
+    /** The same whether the mail came from memory (just queued) or from the store (after a restart). */
+    private static void assertIsM1(Mail mail) throws Exception {
         assertThat(mail.getName()).isEqualTo("m1");
         assertThat(mail.getMaybeSender().asString()).isEqualTo("sender@example.test");
         assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("a@x.test", "b@y.test");
@@ -95,17 +110,6 @@ class StoreMailQueueTest {
         assertThat(mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(new MailAddress("a@x.test")))
             .extracting(PerRecipientHeaders.Header::getValue).containsExactly("a@x.test");
         assertThat(text(mail)).isEqualTo("Subject: m1\r\nX-Odd:  kept   as is \r\n\r\nbody of m1\r\n.\r\n");
-        assertThat(queue.getSize()).isEqualTo(1);
-
-        reopen();
-        StoreMailQueue again = factory.createQueue(SPOOL);
-        assertThat(again.getSize()).as("not done: still queued after a restart").isEqualTo(1);
-        MailQueue.MailQueueItem replayed = Flux.from(again.deQueue()).blockFirst(Duration.ofSeconds(5));
-        assertThat(replayed.getMail().getName()).isEqualTo("m1");
-        replayed.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
-
-        reopen();
-        assertThat(factory.createQueue(SPOOL).getSize()).isZero();
     }
 
     @Test
