@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${1:?usage: sync-conf.sh DIR}
 mkdir -p "$OUT"
 
-# Classes that need bindings only Postern's server makes: ETRN flushes Postern's ActiveMQ outbound queue. (The
+# Classes that need bindings only Postern's server makes: ETRN flushes through Postern's queue control. (The
 # delivery ledger's RecordArrival stays: without Postern's database it records nothing, NoDeliveryLedger.)
 SERVER_ONLY="org.postern.smtp.EtrnCmdHandler"
 

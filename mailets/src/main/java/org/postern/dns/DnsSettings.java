@@ -16,12 +16,15 @@ import org.xbill.DNS.SimpleResolver;
 /**
  * Which DNS servers Postern asks, read from James's own {@code dnsservice.xml} so that one file sets DNS for James
  * and Postern alike: {@code <servers><server>}, {@code <autodiscover>} (the system resolvers), plus Postern's
- * {@code <timeout>} (per query, default 5 s) and {@code <retries>} (per server, default 2).
+ * {@code <timeout>} (per query, default 5 s), {@code <retries>} (per server, default 2) and {@code <minimumTtl>}
+ * (answers are kept at least this long, default 5 s, 0 for none: the routing decision and the delivery attempt a
+ * moment later then share one lookup even when a record's TTL is 0).
  */
-public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int retries) {
+public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int retries, Duration minimumTtl) {
     public static final String FILE = "dnsservice.xml";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     static final int DEFAULT_RETRIES = 2;
+    static final Duration DEFAULT_MINIMUM_TTL = Duration.ofSeconds(5);
 
     public DnsSettings {
         servers = List.copyOf(servers);
@@ -38,7 +41,8 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         if (servers.isEmpty()) {
             throw new IllegalArgumentException(FILE + ": <servers> is empty and <autodiscover> is false: no DNS server to ask");
         }
-        return new DnsSettings(servers, parseTimeout(dnsservice.getString("timeout", null)), parseRetries(dnsservice.getString("retries", null)));
+        return new DnsSettings(servers, parseTimeout(dnsservice.getString("timeout", null)), parseRetries(dnsservice.getString("retries", null)),
+            parseMinimumTtl(dnsservice.getString("minimumTtl", null)));
     }
 
     /** One resolver over all servers, each asked in turn ({@code ExtendedResolver}), TCP fallback on truncation. */
@@ -54,6 +58,22 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         extended.setTimeout(timeout.multipliedBy((long) servers.size() * (retries + 1)));
         extended.setLoadBalance(false);
         return extended;
+    }
+
+    /** The lookups this node makes, on these servers, keeping answers at least {@link #minimumTtl()}. */
+    public MxLookup mxLookup() {
+        return new MxLookup(resolver(), minimumTtl);
+    }
+
+    private static Duration parseMinimumTtl(String value) {
+        if (value == null) {
+            return DEFAULT_MINIMUM_TTL;
+        }
+        if (value.trim().equals("0")) {
+            return Duration.ZERO;
+        }
+        return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException(
+            FILE + ": <minimumTtl> = '" + value + "': must be a duration such as 5s, or 0"));
     }
 
     static InetSocketAddress parseServer(String server) {

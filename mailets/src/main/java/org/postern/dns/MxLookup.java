@@ -2,6 +2,7 @@ package org.postern.dns;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -53,6 +54,8 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 public class MxLookup {
     static final long MAX_CACHE_SECONDS = 86_400;
     static final int MAX_CACHED_DOMAINS = 100_000;
+    /** The TTL of an answer that must not be kept (it reflects a temporary failure). */
+    private static final long NOT_CACHED = -1;
 
     private final LookupSession session;
     private final Random random;
@@ -60,12 +63,26 @@ public class MxLookup {
     private final Map<String, Cached> answers = new ConcurrentHashMap<>();
     /** Addresses of MX hosts by name until their TTL runs out: many domains share their MX hosts. */
     private final Map<Name, CachedAddresses> hostAddresses = new ConcurrentHashMap<>();
+    private final long minimumTtlNanos;
 
     public MxLookup(Resolver resolver) {
-        this(resolver, new Random(), System::nanoTime);
+        this(resolver, Duration.ZERO);
+    }
+
+    /**
+     * {@code minimumTtl}: answers are kept at least this long even when their TTL is shorter (0 included), so that
+     * the routing decision and the delivery attempt made a moment later share one lookup.
+     */
+    public MxLookup(Resolver resolver, Duration minimumTtl) {
+        this(resolver, new Random(), System::nanoTime, minimumTtl);
     }
 
     MxLookup(Resolver resolver, Random random, LongSupplier nanoClock) {
+        this(resolver, random, nanoClock, Duration.ZERO);
+    }
+
+    MxLookup(Resolver resolver, Random random, LongSupplier nanoClock, Duration minimumTtl) {
+        this.minimumTtlNanos = minimumTtl.toNanos();
         this.session = LookupSession.builder()
             .resolver(resolver)
             .clearSearchPath()
@@ -120,14 +137,22 @@ public class MxLookup {
 
     private MxResult remember(String key, Timed answer) {
         boolean complete = answer.result instanceof MxResult.Hosts || answer.result instanceof MxResult.NullMx;
-        if (complete && answer.ttlSeconds > 0) {
+        long keep = keptNanos(answer.ttlSeconds);
+        if (complete && keep > 0) {
             if (answers.size() >= MAX_CACHED_DOMAINS) {
                 answers.clear(); // crude bound; dnsjava's cache still answers the next lookups
             }
-            long ttl = Math.min(answer.ttlSeconds, MAX_CACHE_SECONDS);
-            answers.put(key, new Cached(answer.result, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttl)));
+            answers.put(key, new Cached(answer.result, nanoClock.getAsLong() + keep));
         }
         return answer.result;
+    }
+
+    /** How long to keep an answer with this TTL: at least the minimum TTL; never one that must not be cached. */
+    private long keptNanos(long ttlSeconds) {
+        if (ttlSeconds == NOT_CACHED) {
+            return 0;
+        }
+        return Math.max(TimeUnit.SECONDS.toNanos(Math.min(ttlSeconds, MAX_CACHE_SECONDS)), minimumTtlNanos);
     }
 
     private CompletionStage<Timed> fromMxRecords(String domain, LookupResult result) {
@@ -154,7 +179,7 @@ public class MxLookup {
                     }
                 }
                 if (!usable.isEmpty()) {
-                    return new Timed(reshuffled(new MxResult.Hosts(usable, false)), temporaryFailure ? 0 : ttl);
+                    return new Timed(reshuffled(new MxResult.Hosts(usable, false)), temporaryFailure ? NOT_CACHED : ttl);
                 }
                 if (temporaryFailure) {
                     return new Timed(new MxResult.TryAgain(domain, "no address found for any MX host yet"), 0);
@@ -197,12 +222,12 @@ public class MxLookup {
             return CompletableFuture.completedFuture(cached.found);
         }
         return lookUpAddresses(host).thenApply(found -> {
-            if (!found.temporaryFailure && !found.addresses.isEmpty() && found.ttlSeconds > 0) {
+            long keep = keptNanos(found.ttlSeconds);
+            if (!found.temporaryFailure && !found.addresses.isEmpty() && keep > 0) {
                 if (hostAddresses.size() >= MAX_CACHED_DOMAINS) {
                     hostAddresses.clear();
                 }
-                long ttl = Math.min(found.ttlSeconds, MAX_CACHE_SECONDS);
-                hostAddresses.put(host, new CachedAddresses(found, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttl)));
+                hostAddresses.put(host, new CachedAddresses(found, nanoClock.getAsLong() + keep));
             }
             return found;
         });

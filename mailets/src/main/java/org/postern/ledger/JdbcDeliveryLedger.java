@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger in a SQL table ({@code POSTERN_LEDGER}, created at first start) of the database that holds the
- * mailboxes: Derby or PostgreSQL. Events are written by one background thread in batches, so recording costs the
+ * The ledger in a SQL table ({@code POSTERN_LEDGER}, created at first start): in the shared PostgreSQL database, or
+ * in a SQLite file of this node's own when the mailboxes live in embedded Derby (whose inserts cost too much CPU
+ * for an event per recipient and attempt). Events are written by one background thread in batches, so recording costs the
  * mail path a queue insertion; reads first wait (briefly) for what was recorded before them to be written. The
  * ledger is evidence, not mail: if the process dies, the last second of events may be missing, never a message.
  */
@@ -187,9 +188,10 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
                     }
                 }
             }
+            boolean sqlite = connection.getMetaData().getDatabaseProductName().equalsIgnoreCase("SQLite");
             try (Statement ddl = connection.createStatement()) {
-                ddl.executeUpdate("CREATE TABLE " + TABLE + " (ID BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-                    + "AT_MS BIGINT NOT NULL, QUEUE_ID VARCHAR(255) NOT NULL, MESSAGE_ID VARCHAR(998), ENVID VARCHAR(100), "
+                ddl.executeUpdate("CREATE TABLE " + TABLE + " (ID " + (sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+                    + ", AT_MS BIGINT NOT NULL, QUEUE_ID VARCHAR(255) NOT NULL, MESSAGE_ID VARCHAR(998), ENVID VARCHAR(100), "
                     + "SENDER VARCHAR(320), RECIPIENT VARCHAR(320), KIND VARCHAR(16) NOT NULL, HOST VARCHAR(255), "
                     + "ADDRESS VARCHAR(64), TLS SMALLINT, REPLY VARCHAR(1000), DETAIL VARCHAR(1000))");
                 for (String column : List.of("QUEUE_ID", "MESSAGE_ID", "ENVID", "SENDER", "RECIPIENT", "AT_MS")) {

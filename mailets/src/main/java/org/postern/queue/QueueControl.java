@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * What an administrator does to the outbound queue (Postfix's {@code mailq}, {@code postqueue -f/-s},
- * {@code postsuper -h/-H/-d}, plus bounce and re-route): the queue backend provides it. Every change is atomic per
- * message: a message is either as it was or changed, never lost or doubled. A message being delivered right now is
- * not in the queue for that moment and so is not found.
+ * {@code postsuper -h/-H/-d}, plus bounce and re-route) and what ETRN asks of it: the queue backend provides it.
+ * Every change is atomic per message: a message is either as it was or changed, never lost or doubled. A message
+ * being delivered right now is not in the queue for that moment and so is not found.
  */
 public interface QueueControl {
     /** Value of {@link QueuedMail#nextHop()} and of the re-route target meaning "the domain's MX hosts". */
@@ -17,7 +17,15 @@ public interface QueueControl {
     List<QueuedMail> list(Optional<String> domain, Optional<String> sender, int limit) throws QueueException;
 
     /** Makes every deferred, not held mail (with a recipient in {@code domain}, when given) due now; how many. */
-    int flush(Optional<String> domain) throws QueueException;
+    default int flush(Optional<String> domain) throws QueueException {
+        return flush(domain, false);
+    }
+
+    /**
+     * Makes every deferred, not held mail due now that has a recipient in {@code domain} (when given) or, when
+     * {@code subdomains}, in a domain ending with {@code .domain}; how many. ETRN's flush.
+     */
+    int flush(Optional<String> domain, boolean subdomains) throws QueueException;
 
     /** Keeps the mail in the queue, never delivered (not by flush or ETRN either) until released; false if not queued. */
     boolean hold(String id) throws QueueException;

@@ -54,7 +54,7 @@ public class RoutingServices {
 
     private synchronized MxLookup mx() throws ConfigurationException {
         if (mx == null) {
-            mx = new MxLookup(DnsSettings.from(configuration.getConfiguration("dnsservice")).resolver());
+            mx = DnsSettings.from(configuration.getConfiguration("dnsservice")).mxLookup();
         }
         return mx;
     }

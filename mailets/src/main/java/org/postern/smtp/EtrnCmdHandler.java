@@ -16,7 +16,7 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.EhloExtension;
 import org.postern.acceptance.RecipientAcceptance;
-import org.postern.queue.DeferredMailFlush;
+import org.postern.queue.QueueControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +36,12 @@ public class EtrnCmdHandler implements CommandHandler<SMTPSession>, EhloExtensio
     private static final Logger LOGGER = LoggerFactory.getLogger(EtrnCmdHandler.class);
     private static final Set<String> COMMANDS = Set.of("ETRN");
 
-    private final DeferredMailFlush flush;
+    private final QueueControl queue;
     private final RecipientAcceptance acceptance;
 
     @Inject
-    public EtrnCmdHandler(DeferredMailFlush flush, RecipientAcceptance acceptance) {
-        this.flush = flush;
+    public EtrnCmdHandler(QueueControl queue, RecipientAcceptance acceptance) {
+        this.queue = queue;
         this.acceptance = acceptance;
     }
 
@@ -73,12 +73,12 @@ public class EtrnCmdHandler implements CommandHandler<SMTPSession>, EhloExtensio
             return new SMTPResponse("459", "4.3.0 Node " + argument + " not allowed: not a relay domain here");
         }
         try {
-            int flushed = flush.flush(domain.asString(), subdomains);
+            int flushed = queue.flush(java.util.Optional.of(domain.asString()), subdomains);
             LOGGER.info("ETRN {} from {}: {} deferred message(s) made due", argument, clientAddress(session), flushed);
             return flushed == 0
                 ? new SMTPResponse("251", "2.0.0 OK, no messages waiting for node " + argument)
                 : new SMTPResponse("250", "2.0.0 OK, queuing for node " + argument + " started (" + flushed + " message(s))");
-        } catch (DeferredMailFlush.FlushException e) {
+        } catch (QueueControl.QueueException e) {
             LOGGER.warn("ETRN {} from {}: outbound queue unavailable", argument, clientAddress(session), e);
             return new SMTPResponse("458", "4.3.0 Unable to queue messages for node " + argument);
         }

@@ -28,6 +28,17 @@ class DnsSettingsTest {
         assertThat(settings.servers()).containsExactly(new InetSocketAddress("127.0.0.53", 53), new InetSocketAddress("127.0.0.54", 5353));
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(settings.retries()).isEqualTo(1);
+        assertThat(settings.minimumTtl()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"0 | 0", "2s | 2000", "250ms | 250"})
+    void theMinimumTtlShouldBeADurationOrZero(String value, long millis) {
+        BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+        dnsservice.addProperty("autodiscover", true);
+        dnsservice.addProperty("minimumTtl", value);
+
+        assertThat(DnsSettings.from(dnsservice).minimumTtl().toMillis()).isEqualTo(millis);
     }
 
     @Test
@@ -50,7 +61,8 @@ class DnsSettingsTest {
         "servers.server | dns.example | <server> = 'dns.example': must be an IP address",
         "timeout        | soon        | <timeout> = 'soon': must be a positive duration",
         "timeout        | 0s          | <timeout> = '0s': must be a positive duration",
-        "retries        | -1          | <retries> = '-1': must be a whole number"})
+        "retries        | -1          | <retries> = '-1': must be a whole number",
+        "minimumTtl     | long        | <minimumTtl> = 'long': must be a duration"})
     void badValuesShouldNameTheElementAndValue(String key, String value, String message) {
         BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
         dnsservice.addProperty("autodiscover", true);

@@ -146,6 +146,37 @@ class MxLookupTest {
     }
 
     @Test
+    void answersWithAShortTtlShouldBeKeptForTheMinimumTtl() throws Exception {
+        dns.mx("zero.test", 10, "mx.zero.test", 0).a("mx.zero.test", "127.0.0.71", 0);
+        MxLookup keeping = new MxLookup(dns.resolver(Duration.ofMillis(500)), Duration.ofSeconds(1));
+
+        resolve("zero.test");
+        resolve("zero.test");
+        int withoutMinimum = dns.queries("zero.test", Type.MX, Transport.UDP);
+        keeping.lookup("zero.test").toCompletableFuture().get(20, TimeUnit.SECONDS);
+        keeping.lookup("zero.test").toCompletableFuture().get(20, TimeUnit.SECONDS);
+        int withinMinimum = dns.queries("zero.test", Type.MX, Transport.UDP) - withoutMinimum;
+        Thread.sleep(1_100);
+        keeping.lookup("zero.test").toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(withoutMinimum).isEqualTo(2);
+        assertThat(withinMinimum).isEqualTo(1);
+        assertThat(dns.queries("zero.test", Type.MX, Transport.UDP)).isEqualTo(4);
+    }
+
+    @Test
+    void aTemporaryFailureShouldNotBeKeptEvenWithAMinimumTtl() throws Exception {
+        dns.servfail("sick.test");
+        MxLookup keeping = new MxLookup(dns.resolver(Duration.ofMillis(500)), Duration.ofSeconds(30));
+
+        keeping.lookup("sick.test").toCompletableFuture().get(20, TimeUnit.SECONDS);
+        int first = dns.queries("sick.test", Type.MX, Transport.UDP);
+        keeping.lookup("sick.test").toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(dns.queries("sick.test", Type.MX, Transport.UDP)).isGreaterThan(first);
+    }
+
+    @Test
     void anMxHostWithoutAddressShouldBeSkipped() throws Exception {
         dns.mx("half.test", 10, "gone.half.test", 300).mx("half.test", 20, "ok.half.test", 300).a("ok.half.test", "127.0.0.80", 300);
 

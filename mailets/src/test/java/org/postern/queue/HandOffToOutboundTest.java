@@ -25,7 +25,7 @@ class HandOffToOutboundTest {
 
     @Test
     void aMailShouldEndHereAndWaitInTheQueueWithItsArrival() throws Exception {
-        HandOffToOutbound mailet = new HandOffToOutbound(queues, clock);
+        HandOffToOutbound mailet = new HandOffToOutbound(queues, new DirectDelivery(), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").setProperty("queue", "out").build());
         Mail mail = FakeMail.builder().name("m1").recipient("a@dest.test").build();
 
@@ -41,7 +41,7 @@ class HandOffToOutboundTest {
 
     @Test
     void aRequeuedMailShouldKeepItsFirstArrival() throws Exception {
-        HandOffToOutbound mailet = new HandOffToOutbound(queues, clock);
+        HandOffToOutbound mailet = new HandOffToOutbound(queues, new DirectDelivery(), clock);
         mailet.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").build());
         Mail mail = FakeMail.builder().name("m1").recipient("a@dest.test")
             .attribute(new Attribute(DeliveryAttributes.ARRIVAL, AttributeValue.of(42L))).build();
@@ -53,11 +53,59 @@ class HandOffToOutboundTest {
     }
 
     @Test
+    void aMailTheRoutesTookCareOfShouldNotBeQueuedAndOneTheyDeclinedShould() throws Exception {
+        DirectDelivery direct = new DirectDelivery();
+        java.util.List<String> attempted = new java.util.ArrayList<>();
+        direct.open(mail -> {
+            attempted.add(mail.getName());
+            return mail.getName().equals("deliverable");
+        });
+        HandOffToOutbound mailet = new HandOffToOutbound(queues, direct, clock);
+        mailet.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").build());
+        Mail deliverable = FakeMail.builder().name("deliverable").recipient("a@dest.test").build();
+        Mail declined = FakeMail.builder().name("declined").recipient("a@busy.test").build();
+
+        mailet.service(deliverable);
+        mailet.service(declined);
+
+        assertThat(attempted).containsExactly("deliverable", "declined");
+        assertThat(deliverable.getState()).isEqualTo(Mail.GHOST);
+        assertThat(deliverable.getAttribute(DeliveryAttributes.ARRIVAL)).as("the routes read it").isPresent();
+        ManageableMailQueue queue = queues.getQueue(MailQueueName.of(HandOffToOutbound.DEFAULT_QUEUE)).orElseThrow();
+        assertThat(queue.getSize()).isEqualTo(1);
+        assertThat(queue.browse().next().getMail().getName()).isEqualTo("declined");
+    }
+
+    @Test
+    void aFailingRouteOrNoFreeAttemptShouldLeaveTheMailToTheQueue() throws Exception {
+        DirectDelivery direct = new DirectDelivery();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        direct.open(mail -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("broken route");
+        });
+        HandOffToOutbound failing = new HandOffToOutbound(queues, direct, clock);
+        failing.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").setProperty("queue", "a").build());
+        HandOffToOutbound off = new HandOffToOutbound(queues, direct, clock);
+        off.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").setProperty("queue", "b")
+            .setProperty("directAttempts", "0").build());
+
+        failing.service(FakeMail.builder().name("m1").recipient("a@dest.test").build());
+        off.service(FakeMail.builder().name("m2").recipient("a@dest.test").build());
+
+        assertThat(calls).hasValue(1);
+        assertThat(queues.getQueue(MailQueueName.of("a")).orElseThrow().getSize()).isEqualTo(1);
+        assertThat(queues.getQueue(MailQueueName.of("b")).orElseThrow().getSize()).isEqualTo(1);
+    }
+
+    @Test
     void initShouldRefuseABadQueueNameOrAnUnknownParameter() {
-        HandOffToOutbound mailet = new HandOffToOutbound(queues, clock);
+        HandOffToOutbound mailet = new HandOffToOutbound(queues, new DirectDelivery(), clock);
 
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").setProperty("queue", "a b").build()))
             .isInstanceOf(MailetException.class).hasMessage("HandOffToOutbound: 'queue' = 'a b': must be a queue name (letters, digits, . _ -)");
+        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").setProperty("directAttempts", "-1").build()))
+            .isInstanceOf(MailetException.class).hasMessage("HandOffToOutbound: 'directAttempts' = '-1': must be a whole number, 0 or more");
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("HandOffToOutbound").setProperty("queu", "x").build()))
             .isInstanceOf(Exception.class);
     }

@@ -20,7 +20,9 @@ import org.postern.dsn.DsnRequest;
 /**
  * Glue between the exchange and {@link SmtpDelivery}: looks up the next hop's hosts, stops mail loops (too many
  * Received headers), runs one attempt for the pending recipients, and leaves the failed and the deferred ones in
- * the headers {@link DeliveryHeaders#FAILED} and {@link DeliveryHeaders#DEFERRED}.
+ * the headers {@link DeliveryHeaders#FAILED} and {@link DeliveryHeaders#DEFERRED}. An attempt straight from the
+ * spool ({@link DeliveryHeaders#DIRECT}) is made only if the next hop can take it now
+ * ({@link SmtpDelivery#deliverNow}); if not, the exchange is marked {@link DeliveryHeaders#NOT_ATTEMPTED}.
  */
 public class DeliverProcessor implements Processor {
     private final SmtpDelivery delivery;
@@ -69,7 +71,17 @@ public class DeliverProcessor implements Processor {
                     ledger.attempt(envelope, recipient, null, false, resolution.failure(), label);
                 }
             } else {
-                Map<String, RecipientOutcome> outcomes = delivery.deliver(envelope, message, resolution.targets());
+                Map<String, RecipientOutcome> outcomes;
+                if (Boolean.TRUE.equals(exchange.getIn().getHeader(DeliveryHeaders.DIRECT, Boolean.class))) {
+                    java.util.Optional<Map<String, RecipientOutcome>> now = delivery.deliverNow(envelope, message, resolution.targets());
+                    if (now.isEmpty()) {
+                        exchange.getIn().setHeader(DeliveryHeaders.NOT_ATTEMPTED, true);
+                        return;
+                    }
+                    outcomes = now.get();
+                } else {
+                    outcomes = delivery.deliver(envelope, message, resolution.targets());
+                }
                 for (RecipientOutcome outcome : outcomes.values()) {
                     if (outcome.status() == RecipientOutcome.Status.FAILED) {
                         failed.add(outcome);

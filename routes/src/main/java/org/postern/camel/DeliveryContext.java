@@ -7,6 +7,9 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.filesystem.api.FileSystem;
@@ -23,7 +26,9 @@ import org.postern.ledger.DeliveryLedger;
 import org.postern.ledger.NoDeliveryLedger;
 import org.postern.delivery.NextHopTargets;
 import org.postern.delivery.SmtpDelivery;
+import org.postern.queue.DirectDelivery;
 import org.postern.routing.RoutingServices;
+import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,24 +47,25 @@ public class DeliveryContext implements Startable {
     private final RoutingServices routing;
     private final FileSystem fileSystem;
     private final DeliveryLedger ledger;
+    private final DirectDelivery direct;
     private CamelContext camel;
+    private DirectDelivery.Route directRoute;
     private ConnectionCache cache;
     private DeliverySettings settings;
 
-    public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
-                           FileSystem fileSystem) {
-        this(queues, configuration, routing, fileSystem, new NoDeliveryLedger());
-    }
-
-    /** {@code ledger}: Postern's server binds the JDBC ledger; elsewhere {@link NoDeliveryLedger} (its default). */
+    /**
+     * {@code ledger}: Postern's server binds the JDBC ledger; elsewhere {@link NoDeliveryLedger} (its default).
+     * {@code direct}: where the relay processor's hand-off finds these routes for an attempt from the spool.
+     */
     @Inject
     public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
-                           FileSystem fileSystem, DeliveryLedger ledger) {
+                           FileSystem fileSystem, DeliveryLedger ledger, DirectDelivery direct) {
         this.queues = queues;
         this.configuration = configuration;
         this.routing = routing;
         this.fileSystem = fileSystem;
         this.ledger = ledger;
+        this.direct = direct;
     }
 
     public synchronized void start() throws Exception {
@@ -96,6 +102,21 @@ public class DeliveryContext implements Startable {
             throw e;
         }
         camel = context;
+        ProducerTemplate attempts = context.createProducerTemplate();
+        directRoute = mail -> attemptNow(context, attempts, mail);
+        direct.open(directRoute);
+    }
+
+    /** One attempt of a mail from the spool through {@code direct:attempt}; false when its next hop declined it. */
+    private static boolean attemptNow(CamelContext context, ProducerTemplate attempts, Mail mail) throws Exception {
+        Exchange exchange = new DefaultExchange(context);
+        DeliveryHeaders.prepare(exchange, mail);
+        exchange.getIn().setHeader(DeliveryHeaders.DIRECT, true);
+        Exchange done = attempts.send(OutboundDeliveryRoutes.ATTEMPT, exchange);
+        if (done.getException() != null) {
+            throw done.getException();
+        }
+        return done.getIn().getHeader(DeliveryHeaders.NOT_ATTEMPTED) == null;
     }
 
     /** The conf directory's routes/ folder; null when there is none. */
@@ -113,6 +134,10 @@ public class DeliveryContext implements Startable {
 
     @PreDestroy
     public synchronized void stop() {
+        if (directRoute != null) {
+            direct.close(directRoute);
+            directRoute = null;
+        }
         if (camel != null) {
             camel.stop();
             camel = null;

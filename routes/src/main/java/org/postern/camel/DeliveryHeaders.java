@@ -43,7 +43,29 @@ public final class DeliveryHeaders {
     /** Exchange property: the James Mail, used to re-queue it. Never a message body. */
     public static final String MAIL = "PosternMail";
 
+    /** Boolean: a first attempt made straight from the spool, which must not wait for a busy or failing next hop. */
+    public static final String DIRECT = "PosternDirect";
+    /** Boolean, set by the deliver step of a {@link #DIRECT} attempt that it would not make now: queue the mail. */
+    public static final String NOT_ATTEMPTED = "PosternNotAttempted";
+
     private DeliveryHeaders() {
+    }
+
+    /**
+     * Makes {@code exchange} the delivery of {@code mail}: the raw message bytes as James wrote them as the body, the
+     * envelope as headers, the mail itself as the {@link #MAIL} property. The bytes are read with James's
+     * {@code MimeMessageInputStream}, which keeps them as they came (with mailets' header changes) where
+     * {@code writeTo} would first let JavaMail add headers of its own (Date, MIME-Version).
+     */
+    static void prepare(Exchange exchange, Mail mail) throws javax.mail.MessagingException, java.io.IOException {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream(
+            Math.max(1024, (int) Math.min(Integer.MAX_VALUE, mail.getMessageSize())));
+        try (org.apache.james.server.core.MimeMessageInputStream in = new org.apache.james.server.core.MimeMessageInputStream(mail.getMessage())) {
+            in.transferTo(raw);
+        }
+        exchange.getIn().setBody(raw.toByteArray());
+        fromMail(mail, exchange);
+        exchange.setProperty(MAIL, mail);
     }
 
     static void fromMail(Mail mail, Exchange exchange) {

@@ -1,7 +1,5 @@
 package org.postern.camel;
 
-import java.io.ByteArrayOutputStream;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -71,11 +69,7 @@ class JamesQueueConsumer extends DefaultConsumer {
         Exchange exchange = createExchange(false);
         boolean success = false;
         try {
-            ByteArrayOutputStream raw = new ByteArrayOutputStream(Math.max(1024, (int) Math.min(Integer.MAX_VALUE, mail.getMessageSize())));
-            mail.getMessage().writeTo(raw);
-            exchange.getIn().setBody(raw.toByteArray());
-            DeliveryHeaders.fromMail(mail, exchange);
-            exchange.setProperty(DeliveryHeaders.MAIL, mail);
+            DeliveryHeaders.prepare(exchange, mail);
             getProcessor().process(exchange);
             success = exchange.getException() == null;
             if (!success) {

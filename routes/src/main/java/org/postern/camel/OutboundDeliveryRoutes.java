@@ -6,14 +6,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The delivery route, in Java DSL, speaking no SMTP itself:
- * {@code james-queue:outbound} → deliver (one attempt, {@link DeliverProcessor}) → expire ({@link ScheduleProcessor})
- * → notify the sender as NOTIFY asks: failed, relayed, delayed ({@link BounceProcessor}) → re-queue the deferred ones
- * ({@link RequeueProcessor}).
+ * The delivery routes, in Java DSL, speaking no SMTP themselves. One attempt ({@code direct:attempt}): deliver
+ * ({@link DeliverProcessor}) → expire ({@link ScheduleProcessor}) → notify the sender as NOTIFY asks: failed, relayed,
+ * delayed ({@link BounceProcessor}) → re-queue the deferred ones ({@link RequeueProcessor}). It is fed by
+ * {@code james-queue:outbound} (retries, and mail not attempted at once) and by the relay processor's hand-off
+ * straight from the spool ({@code DirectDelivery}); an attempt from the spool that its next hop cannot take now
+ * stops after the deliver step, marked {@link DeliveryHeaders#NOT_ATTEMPTED}, and the hand-off queues the mail.
  * No Camel redelivery: a retry is a durable re-queue, after an unexpected exception too.
  */
 public class OutboundDeliveryRoutes extends RouteBuilder {
     public static final String ROUTE_ID = "outbound-deliver";
+    public static final String ATTEMPT_ROUTE_ID = "attempt";
+    public static final String ATTEMPT = "direct:" + ATTEMPT_ROUTE_ID;
 
     private final String queue;
     private final int threads;
@@ -43,11 +47,16 @@ public class OutboundDeliveryRoutes extends RouteBuilder {
             .process(requeueAfterError).id("requeue-after-error");
 
         from(JamesQueueComponent.SCHEME + ":" + queue + "?concurrentConsumers=" + threads).routeId(ROUTE_ID)
+            .to(ATTEMPT);
+
+        from(ATTEMPT).routeId(ATTEMPT_ROUTE_ID)
             .process(deliver).id("deliver")
-            .process(schedule).id("expire")
-            .process(bounce).id("notify")
-            .filter(exchange -> !list(exchange, DeliveryHeaders.DEFERRED).isEmpty())
-                .process(requeue).id("requeue")
+            .filter(exchange -> exchange.getIn().getHeader(DeliveryHeaders.NOT_ATTEMPTED) == null)
+                .process(schedule).id("expire")
+                .process(bounce).id("notify")
+                .filter(exchange -> !list(exchange, DeliveryHeaders.DEFERRED).isEmpty())
+                    .process(requeue).id("requeue")
+                .end()
             .end();
     }
 

@@ -285,20 +285,30 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /** Every line ending as CRLF, a dot doubled at a line start; runs between line ends written as slices, not bytes. */
     private void writeDotStuffed(byte[] message) throws IOException {
+        int start = 0;
         boolean lineStart = true;
-        int previous = -1;
-        for (byte b : message) {
-            if (lineStart && b == '.') {
-                out.write('.');
+        for (int i = 0; i < message.length; i++) {
+            byte b = message[i];
+            if (b == '\r' || b == '\n') {
+                out.write(message, start, i - start);
+                out.write(CRLF);
+                if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
+                    i++;
+                }
+                start = i + 1;
+                lineStart = true;
+            } else if (lineStart) {
+                lineStart = false;
+                if (b == '.') {
+                    out.write(message, start, i - start);
+                    out.write('.');
+                    start = i;
+                }
             }
-            if (b == '\n' && previous != '\r') {
-                out.write('\r');
-            }
-            out.write(b);
-            lineStart = b == '\n';
-            previous = b;
         }
+        out.write(message, start, message.length - start);
         if (!lineStart) {
             out.write(CRLF);
         }

@@ -14,12 +14,18 @@ import java.util.concurrent.Semaphore;
  * transaction per host. Sessions come from and go back to the {@link ConnectionCache}; a cached session that
  * turns out closed before it answered MAIL is replaced by a fresh one once. At most {@code concurrencyPerDestination} attempts run at once
  * for one next hop. Every recipient's outcome on every host is logged ({@link DeliveryLog}).
+ *
+ * <p>An attempt straight from the spool ({@link #deliverNow}) never waits: it is declined while the next hop has
+ * no free slot, or while its last attempt deferred every recipient less than the retry schedule's first delay ago,
+ * so that a slow or failing destination never holds the spool's threads.</p>
  */
 public final class SmtpDelivery {
     private final DeliverySettings settings;
     private final ConnectionCache cache;
     private final LedgerRecorder ledger;
     private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
+    /** Next hop to when its last attempt deferred every recipient (epoch ms); absent once one delivers again. */
+    private final Map<String, Long> failing = new ConcurrentHashMap<>();
 
     public SmtpDelivery(DeliverySettings settings, ConnectionCache cache) {
         this(settings, cache, LedgerRecorder.NONE);
@@ -36,13 +42,34 @@ public final class SmtpDelivery {
     }
 
     public Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, List<Target> targets) throws InterruptedException {
-        Semaphore slots = destinations.computeIfAbsent(envelope.nextHop(), any -> new Semaphore(settings.concurrencyPerDestination(), true));
+        Semaphore slots = slots(envelope.nextHop());
         slots.acquire();
         try {
             return attempt(envelope, message, targets);
         } finally {
             slots.release();
         }
+    }
+
+    /** The attempt, made only if the next hop has a free slot now and is not failing; else empty. */
+    public java.util.Optional<Map<String, RecipientOutcome>> deliverNow(Envelope envelope, byte[] message, List<Target> targets) {
+        Long failedAt = failing.get(envelope.nextHop());
+        if (failedAt != null && System.currentTimeMillis() - failedAt < settings.retry().first().toMillis()) {
+            return java.util.Optional.empty();
+        }
+        Semaphore slots = slots(envelope.nextHop());
+        if (!slots.tryAcquire()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(attempt(envelope, message, targets));
+        } finally {
+            slots.release();
+        }
+    }
+
+    private Semaphore slots(String nextHop) {
+        return destinations.computeIfAbsent(nextHop, any -> new Semaphore(settings.concurrencyPerDestination(), true));
     }
 
     private Map<String, RecipientOutcome> attempt(Envelope envelope, byte[] message, List<Target> targets) {
@@ -93,6 +120,11 @@ public final class SmtpDelivery {
                 DeliveryLog.attempt(envelope, recipient, null, label(status), last);
                 ledger.attempt(envelope, recipient, null, false, last, label(status));
             }
+        }
+        if (!decided.isEmpty() && decided.values().stream().allMatch(outcome -> outcome.status() == RecipientOutcome.Status.DEFERRED)) {
+            failing.put(envelope.nextHop(), System.currentTimeMillis());
+        } else {
+            failing.remove(envelope.nextHop());
         }
         return decided;
     }

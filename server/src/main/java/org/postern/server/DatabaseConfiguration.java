@@ -1,12 +1,14 @@
 package org.postern.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;
+import org.postern.config.Durations;
 
 /**
  * The JDBC settings of {@code james-database.properties}, validated once at start-up.
@@ -16,10 +18,13 @@ import org.apache.commons.configuration2.Configuration;
  * Keys starting with {@code openjpa.} are passed to OpenJPA unchanged.</p>
  */
 public record DatabaseConfiguration(String driverClassName, String url, Optional<String> username,
-                                    Optional<String> password, int maxConnections, Map<String, String> openJpaProperties) {
+                                    Optional<String> password, int maxConnections, Map<String, String> openJpaProperties,
+                                    Duration cacheTtl) {
     public static final String FILE = "james-database.properties";
     /** More than the spooler's threads plus the protocol servers' needs: a starved pool stalls delivery. */
     static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /** How long this node trusts what it read about domains, users and aliases (changes by another node show within it). */
+    static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
     private static final String DERBY_PREFIX = "jdbc:derby:";
 
     public static DatabaseConfiguration from(Configuration properties, Path dataDirectory) {
@@ -42,7 +47,7 @@ public record DatabaseConfiguration(String driverClassName, String url, Optional
         }
         return new DatabaseConfiguration(driver, resolveDerbyPath(url, dataDirectory),
             optional(properties, "database.username"), optional(properties, "database.password"),
-            maxConnections(properties), Map.copyOf(openJpa));
+            maxConnections(properties), Map.copyOf(openJpa), cacheTtl(properties));
     }
 
     /** jdbc:derby:var/derby;create=true becomes jdbc:derby:/data/dir/var/derby;create=true. */
@@ -75,6 +80,19 @@ public record DatabaseConfiguration(String driverClassName, String url, Optional
             // reported below
         }
         throw new InvalidConfigurationException(FILE, "datasource.maxTotal", value, "must be a positive whole number");
+    }
+
+    /** {@code cache.ttl}: a duration (10s, 1m), or 0 to read the database every time. */
+    private static Duration cacheTtl(Configuration properties) {
+        String value = properties.getString("cache.ttl", null);
+        if (value == null) {
+            return DEFAULT_CACHE_TTL;
+        }
+        if (value.trim().equals("0")) {
+            return Duration.ZERO;
+        }
+        return Durations.parse(value).orElseThrow(() -> new InvalidConfigurationException(FILE, "cache.ttl", value,
+            "must be a duration (500ms, 10s, 1m) or 0 for no cache"));
     }
 
     private static String required(Configuration properties, String key) {

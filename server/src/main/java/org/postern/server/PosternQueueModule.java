@@ -1,69 +1,79 @@
 package org.postern.server;
 
-import javax.inject.Singleton;
-import javax.jms.ConnectionFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
 
-import org.apache.activemq.store.PersistenceAdapter;
-import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
-import org.apache.james.core.healthcheck.HealthCheck;
-import org.apache.james.queue.activemq.ActiveMQHealthCheck;
-import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
-import org.apache.james.queue.activemq.EmbeddedActiveMQ;
-import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
-import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorNoop;
+import javax.inject.Singleton;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
-import org.postern.queue.DeferredMailFlush;
 import org.postern.queue.QueueControl;
+import org.postern.server.queue.ActiveMqMigration;
+import org.postern.server.queue.QueueStore;
+import org.postern.server.queue.StoreMailQueueFactory;
+import org.postern.server.queue.StoreQueueControl;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
-import com.google.inject.multibindings.Multibinder;
 
 /**
- * Persistent mail queues (the spool, later the outbound queue) on an embedded ActiveMQ broker with its KahaDB
- * journal under the data directory. An enqueue returns only once the broker has the message on disk, which is
- * what lets the SMTP server answer 250 after DATA.
+ * James's mail queues (the spool, the outbound queue, admin-route queues) in Postern's {@link QueueStore}, one
+ * SQLite file under the data directory ({@code store/queue.db}). An enqueue returns only once the store has the
+ * mail on disk, which is what lets the SMTP server answer 250 after DATA. Mail left in the ActiveMQ queues of an
+ * earlier version is moved in at the first start ({@link ActiveMqMigration}).
  */
 public class PosternQueueModule extends AbstractModule {
+    static final String STORE_FILE = "store/queue.db";
+
     @Override
     protected void configure() {
-        bind(KahaDBPersistenceAdapter.class).in(Scopes.SINGLETON);
-        bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
-        bind(EmbeddedActiveMQ.class).in(Scopes.SINGLETON);
-        bind(ConcurrentProducerMailQueueFactory.class).in(Scopes.SINGLETON);
-        bind(ActiveMQMailQueueFactory.class).to(ConcurrentProducerMailQueueFactory.class);
-        bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorNoop.class);
-        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
-        bind(DeferredMailFlush.class).to(ActiveMqDeferredMailFlush.class);
-        bind(QueueControl.class).to(ActiveMqQueueControl.class);
+        bind(StoreMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(StoreQueueControl.class).in(Scopes.SINGLETON);
+        bind(QueueControl.class).to(StoreQueueControl.class);
     }
 
     @Provides
     @Singleton
-    ConnectionFactory connectionFactory(EmbeddedActiveMQ broker) {
-        return broker.getConnectionFactory();
+    QueueStore queueStore(JamesDirectoriesProvider directories, FileSystem fileSystem, MetricFactory metrics) {
+        Path data = Path.of(directories.getRootDirectory());
+        Path file = data.resolve(STORE_FILE);
+        QueueStore store;
+        try {
+            store = QueueStore.open(file);
+        } catch (SQLException e) {
+            throw new InvalidConfigurationException(file + ": cannot open the mail queue store: " + e.getMessage());
+        }
+        try {
+            ActiveMqMigration.run(data, store, fileSystem, metrics);
+        } catch (SQLException | IOException e) {
+            store.close();
+            throw new InvalidConfigurationException(data.resolve("store/activemq") + ": cannot move its mail into "
+                + file + ": " + e.getMessage());
+        }
+        return store;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<? extends ManageableMailQueue> manageableQueues(ActiveMQMailQueueFactory factory) {
-        factory.setUseJMX(false);
-        factory.init();
+    MailQueueFactory<? extends ManageableMailQueue> manageableQueues(StoreMailQueueFactory factory) {
         return factory;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<?> queues(MailQueueFactory<? extends ManageableMailQueue> factory) {
+    MailQueueFactory<?> queues(StoreMailQueueFactory factory) {
         return factory;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<? extends MailQueue> typedQueues(MailQueueFactory<? extends ManageableMailQueue> factory) {
+    MailQueueFactory<? extends MailQueue> typedQueues(StoreMailQueueFactory factory) {
         return factory;
     }
 }

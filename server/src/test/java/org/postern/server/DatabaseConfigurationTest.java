@@ -56,6 +56,30 @@ class DatabaseConfigurationTest {
             .hasMessage("james-database.properties: " + message + messageTail(message));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"'' | 10000", "0 | 0", "1500ms | 1500", "2m | 120000"})
+    void theCacheLifetimeShouldBeADurationOrZero(String ttl, long millis) {
+        PropertiesConfiguration file = new PropertiesConfiguration();
+        file.addProperty("database.driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");
+        file.addProperty("database.url", "jdbc:derby:x");
+        if (!ttl.isEmpty()) {
+            file.addProperty("cache.ttl", ttl);
+        }
+
+        assertThat(DatabaseConfiguration.from(file, DATA).cacheTtl().toMillis()).isEqualTo(millis);
+    }
+
+    @Test
+    void aBadCacheLifetimeShouldNameTheKeyAndValue() {
+        PropertiesConfiguration file = new PropertiesConfiguration();
+        file.addProperty("database.driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");
+        file.addProperty("database.url", "jdbc:derby:x");
+        file.addProperty("cache.ttl", "soon");
+
+        assertThatThrownBy(() -> DatabaseConfiguration.from(file, DATA))
+            .hasMessage("james-database.properties: <cache.ttl> = 'soon': must be a duration (500ms, 10s, 1m) or 0 for no cache");
+    }
+
     private static String messageTail(String message) {
         if (message.contains("no such JDBC driver")) {
             return " on the classpath (Derby and PostgreSQL are shipped)";
