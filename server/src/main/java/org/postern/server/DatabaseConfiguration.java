@@ -24,7 +24,7 @@ public record DatabaseConfiguration(String driverClassName, String url, Optional
     /** More than the spooler's threads plus the protocol servers' needs: a starved pool stalls delivery. */
     static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** How long this node trusts what it read about domains, users and aliases (changes by another node show within it). */
-    static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
     private static final String DERBY_PREFIX = "jdbc:derby:";
 
     public static DatabaseConfiguration from(Configuration properties, Path dataDirectory) {
