@@ -285,19 +285,31 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The message as SMTP data whatever the stored bytes hold (no smuggling through Postern): every line ending, CRLF,
+     * bare LF or bare CR, goes out as CRLF; NUL bytes are dropped (RFC 5322 forbids them, and a next hop that drops
+     * them itself could otherwise see a lone dot); a line starting with a dot gets another.
+     */
     private void writeDotStuffed(byte[] message) throws IOException {
         boolean lineStart = true;
-        int previous = -1;
-        for (byte b : message) {
+        for (int i = 0; i < message.length; i++) {
+            byte b = message[i];
+            if (b == 0) {
+                continue;
+            }
+            if (b == '\r' || b == '\n') {
+                if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
+                    i++;
+                }
+                out.write(CRLF);
+                lineStart = true;
+                continue;
+            }
             if (lineStart && b == '.') {
                 out.write('.');
             }
-            if (b == '\n' && previous != '\r') {
-                out.write('\r');
-            }
             out.write(b);
-            lineStart = b == '\n';
-            previous = b;
+            lineStart = false;
         }
         if (!lineStart) {
             out.write(CRLF);
