@@ -199,7 +199,7 @@ exec 3>&-
 
 pop3_has_token() {
     local deadline=$((SECONDS + 60))
-    until curl -fsS --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo 2>/dev/null | grep -q "$token"; do
+    until curl -fsS --ssl-reqd -k --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo 2>/dev/null | grep -q "$token"; do
         [ $SECONDS -lt $deadline ] || fail "message $token not in the POP3 mailbox within 60s"
         sleep 1
     done

@@ -17,6 +17,7 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.postern.auth.SaslPlain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,23 +107,20 @@ public class StrictAuthCmdHandler extends AuthCmdHandler implements ProtocolHand
 
     /** The PLAIN message: [authzid] NUL authcid NUL passwd (RFC 4616). */
     private Response plain(SMTPSession session, String response) {
-        Optional<String> decoded = decode(response);
-        if (decoded.isEmpty()) {
+        Optional<SaslPlain> plain = SaslPlain.parse(response);
+        if (plain.isEmpty()) {
             return failed(session, MALFORMED);
         }
-        String[] parts = decoded.get().split("\0", -1);
-        if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
-            return failed(session, MALFORMED);
-        }
-        if (!parts[0].isEmpty() && !parts[0].equals(parts[1])) {
-            LOGGER.info("AUTH PLAIN from {}: authorization identity {} differs from {}: refused", clientAddress(session), parts[0], parts[1]);
+        if (plain.get().actsAsSomeoneElse()) {
+            LOGGER.info("AUTH PLAIN from {}: authorization identity {} differs from {}: refused", clientAddress(session),
+                plain.get().authorizationId(), plain.get().user());
             return failed(session, INVALID_CREDENTIALS);
         }
-        return authenticate(session, parts[1], parts[2], "PLAIN");
+        return authenticate(session, plain.get().user(), plain.get().password(), "PLAIN");
     }
 
     private Response loginUser(SMTPSession session, String response) {
-        Optional<String> user = decode(response).filter(name -> !name.isEmpty());
+        Optional<String> user = SaslPlain.decode(response).filter(name -> !name.isEmpty());
         if (user.isEmpty()) {
             return failed(session, MALFORMED);
         }
@@ -131,7 +129,7 @@ public class StrictAuthCmdHandler extends AuthCmdHandler implements ProtocolHand
     }
 
     private Response loginPassword(SMTPSession session, String user, String response) {
-        Optional<String> password = decode(response);
+        Optional<String> password = SaslPlain.decode(response);
         if (password.isEmpty()) {
             return failed(session, MALFORMED);
         }
@@ -178,21 +176,6 @@ public class StrictAuthCmdHandler extends AuthCmdHandler implements ProtocolHand
     @FunctionalInterface
     private interface Step {
         Response next(SMTPSession session, String response);
-    }
-
-    /** Strict base64 (RFC 4648, padding required); "=" is the empty response (RFC 4954). */
-    static Optional<String> decode(String response) {
-        if (response.equals("=")) {
-            return Optional.of("");
-        }
-        if (response.isEmpty() || response.length() % 4 != 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new String(Base64.getDecoder().decode(response), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     private static String base64(String text) {
