@@ -49,6 +49,7 @@ final class InJvmPostern implements AutoCloseable {
                 .addBinding().to(SpoolProbe.class));
         try {
             server.start();
+            PosternServer.openListeners(server);
         } catch (Throwable e) {
             server.stop(); // frees its ports and JMX names for the next test in this JVM
             throw e;
