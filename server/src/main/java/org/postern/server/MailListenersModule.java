@@ -24,13 +24,14 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 /**
  * James's SMTP and POP3 servers, bound as James's own protocol modules bind them but without their start-up
  * operations: the listeners are opened by {@link MailListeners#open()} once everything else has started, so no
- * connection is accepted before Postern is ready.
+ * connection is accepted before Postern is ready. SMTP lines are framed by {@link PosternSmtpServerFactory}.
  */
 public class MailListenersModule extends AbstractModule {
     @Override
     protected void configure() {
         install(new JSPFModule());
-        bind(SMTPServerFactory.class).in(Scopes.SINGLETON);
+        bind(PosternSmtpServerFactory.class).in(Scopes.SINGLETON);
+        bind(SMTPServerFactory.class).to(PosternSmtpServerFactory.class);
         bind(POP3ServerFactory.class).in(Scopes.SINGLETON);
         bind(DefaultMailboxAdapterFactory.class).in(Scopes.SINGLETON);
         bind(MailboxAdapterFactory.class).to(DefaultMailboxAdapterFactory.class);
