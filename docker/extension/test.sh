@@ -122,18 +122,11 @@ cat > "$CONF/dnsservice.xml" <<EOF
     <timeout>2s</timeout>
 </dnsservice>
 EOF
-cat > "$CONF/pop3server.xml" <<EOF
-<pop3servers>
-    <pop3server enabled="true">
-        <jmxName>pop3server</jmxName>
-        <bind>127.0.0.1:$POP3_PORT</bind>
-        <tls socketTLS="false" startTLS="false"/>
-        <handlerchain>
-            <handler class="org.apache.james.pop3server.core.CoreCmdHandlerLoader"/>
-        </handlerchain>
-    </pop3server>
-</pop3servers>
-EOF
+# The extension's POP3 listeners (credentials only over TLS), moved to loopback test ports.
+sed -e "s|<bind>0.0.0.0:110</bind>|<bind>127.0.0.1:$POP3_PORT</bind>|" \
+    -e "s|<bind>0.0.0.0:995</bind>|<bind>127.0.0.1:$((POP3_PORT + 885))</bind>|" \
+    "$EXTENSION/conf/pop3server.xml" > "$CONF/pop3server.xml"
+[ "$(grep -c "<bind>127.0.0.1:" "$CONF/pop3server.xml")" = 2 ] || fail "pop3server.xml: expected 2 listeners"
 for server in imapserver lmtpserver managesieveserver; do
     printf '<%ss>\n    <%s enabled="false"/>\n</%ss>\n' "$server" "$server" "$server" > "$CONF/$server.xml"
 done
@@ -208,7 +201,7 @@ echo "   accepted as $queue_id"
 
 step "local copy: LocalDeliveryOnce, then POP3"
 deadline=$((SECONDS + 60))
-until curl -fsS --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo > "$WORK/pop3.eml" 2>/dev/null \
+until curl -fsS --ssl-reqd -k --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo > "$WORK/pop3.eml" 2>/dev/null \
         && grep -q "$token" "$WORK/pop3.eml"; do
     [ $SECONDS -lt $deadline ] || fail "message $token not in demo's POP3 mailbox within 60s"
     sleep 1
