@@ -23,6 +23,7 @@ import org.apache.james.protocols.pop3.POP3Response;
 import org.apache.james.protocols.pop3.POP3Session;
 import org.apache.james.protocols.pop3.core.CapaCapability;
 import org.postern.auth.SaslPlain;
+import org.postern.config.HandlerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,12 +72,7 @@ public class Pop3Authentication extends PassCmdHandler implements CapaCapability
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String value = config.getString("requireSSL", "true").trim();
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new ConfigurationException("pop3server.xml: <handler class=\"" + getClass().getName()
-                + "\"> <requireSSL> = '" + value + "': must be true or false");
-        }
-        requireSSL = Boolean.parseBoolean(value);
+        requireSSL = new HandlerSettings(config, "pop3server.xml", getClass()).flag("requireSSL", true);
     }
 
     @Override

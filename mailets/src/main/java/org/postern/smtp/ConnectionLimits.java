@@ -13,6 +13,7 @@ import org.apache.james.protocols.api.handler.ConnectHandler;
 import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.postern.config.HandlerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,22 +48,9 @@ public class ConnectionLimits implements ConnectHandler<SMTPSession>, Disconnect
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        maxConnections = positive(config, "maxConnections", DEFAULT_MAX_CONNECTIONS);
-        maxPerClient = positive(config, "maxConnectionsPerClient", DEFAULT_MAX_PER_CLIENT);
-    }
-
-    private int positive(Configuration config, String element, int otherwise) throws ConfigurationException {
-        String value = config.getString(element, String.valueOf(otherwise)).trim();
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 1) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigurationException("smtpserver.xml: <handler class=\"" + getClass().getName() + "\"> <" + element
-            + "> = '" + value + "': must be a whole number of at least 1");
+        HandlerSettings settings = new HandlerSettings(config, "smtpserver.xml", getClass());
+        maxConnections = settings.positive("maxConnections", DEFAULT_MAX_CONNECTIONS);
+        maxPerClient = settings.positive("maxConnectionsPerClient", DEFAULT_MAX_PER_CLIENT);
     }
 
     @Override

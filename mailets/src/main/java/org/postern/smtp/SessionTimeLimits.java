@@ -23,7 +23,7 @@ import org.apache.james.protocols.smtp.core.HeloCmdHandler;
 import org.apache.james.protocols.smtp.core.MailCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
-import org.postern.config.Durations;
+import org.postern.config.HandlerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,17 +67,9 @@ public class SessionTimeLimits implements ConnectHandler<SMTPSession>, Disconnec
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        idle = duration(config, "idleTimeout", DEFAULT_IDLE);
-        transaction = duration(config, "transactionTimeout", DEFAULT_TRANSACTION);
-    }
-
-    private Duration duration(Configuration config, String element, Duration otherwise) throws ConfigurationException {
-        String value = config.getString(element, null);
-        if (value == null) {
-            return otherwise;
-        }
-        return Durations.parse(value).orElseThrow(() -> new ConfigurationException("smtpserver.xml: <handler class=\""
-            + getClass().getName() + "\"> <" + element + "> = '" + value + "': must be a duration such as 30s or 5m"));
+        HandlerSettings settings = new HandlerSettings(config, "smtpserver.xml", getClass());
+        idle = settings.duration("idleTimeout", DEFAULT_IDLE);
+        transaction = settings.duration("transactionTimeout", DEFAULT_TRANSACTION);
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.postern.auth.SaslPlain;
+import org.postern.config.HandlerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,16 +63,7 @@ public class StrictAuthCmdHandler extends AuthCmdHandler implements ProtocolHand
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String value = config.getString("maxFailures", String.valueOf(DEFAULT_MAX_FAILURES)).trim();
-        try {
-            maxFailures = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            maxFailures = 0;
-        }
-        if (maxFailures < 1) {
-            throw new ConfigurationException("smtpserver.xml: <handler class=\"" + getClass().getName()
-                + "\"> <maxFailures> = '" + value + "': must be a whole number of at least 1");
-        }
+        maxFailures = new HandlerSettings(config, "smtpserver.xml", getClass()).positive("maxFailures", DEFAULT_MAX_FAILURES);
     }
 
     @Override

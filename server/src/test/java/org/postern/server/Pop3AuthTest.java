@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +21,6 @@ class Pop3AuthTest {
 
     @RegisterExtension
     static final PosternExtension SERVER = new PosternExtension(USER, PASSWORD);
-
-    private static String plain(String user, String password) {
-        return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-    }
 
     private static Pop3Client client() throws Exception {
         return new Pop3Client(Ports.HOST, SERVER.ports().pop3(), UNTRUSTED);
@@ -46,7 +41,7 @@ class Pop3AuthTest {
         try (Pop3Client pop3 = client()) {
             assertThat(pop3.command("USER " + USER)).startsWith("-ERR [AUTH]");
             assertThat(pop3.command("PASS " + PASSWORD)).startsWith("-ERR [AUTH]");
-            assertThat(pop3.command("AUTH PLAIN " + plain(USER, PASSWORD))).startsWith("-ERR [AUTH]");
+            assertThat(pop3.command("AUTH PLAIN " + SmtpClient.plainCredentials(USER, PASSWORD))).startsWith("-ERR [AUTH]");
             assertThat(pop3.command("STAT")).startsWith("-ERR");
         }
     }
@@ -68,7 +63,7 @@ class Pop3AuthTest {
         try (Pop3Client pop3 = client()) {
             pop3.startTls();
 
-            pop3.ok("AUTH PLAIN " + plain(USER, PASSWORD));
+            pop3.ok("AUTH PLAIN " + SmtpClient.plainCredentials(USER, PASSWORD));
 
             assertThat(pop3.count()).isGreaterThanOrEqualTo(0);
         }
@@ -82,7 +77,7 @@ class Pop3AuthTest {
             assertThat(pop3.command("*")).startsWith("-ERR");
             assertThat(pop3.command("AUTH PLAIN")).isEqualTo("+ ");
 
-            pop3.ok(plain(USER, PASSWORD));
+            pop3.ok(SmtpClient.plainCredentials(USER, PASSWORD));
 
             assertThat(pop3.count()).isGreaterThanOrEqualTo(0);
         }
@@ -93,7 +88,7 @@ class Pop3AuthTest {
         try (Pop3Client pop3 = client()) {
             pop3.startTls();
 
-            assertThat(pop3.command("AUTH PLAIN " + plain(USER, "wrong"))).startsWith("-ERR [AUTH]");
+            assertThat(pop3.command("AUTH PLAIN " + SmtpClient.plainCredentials(USER, "wrong"))).startsWith("-ERR [AUTH]");
             assertThat(pop3.command("AUTH PLAIN not-base64!")).startsWith("-ERR");
             assertThat(pop3.command("AUTH CRAM-MD5")).startsWith("-ERR");
             pop3.ok("USER " + USER);
