@@ -6,18 +6,24 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import javax.annotation.PreDestroy;
 import javax.inject.Singleton;
 
 /**
  * The one timer thread of the SMTP listeners' session limits ({@link SessionTimeLimits}): each open session has at
- * most one pending check on it. A daemon thread, started with the first session, so it never holds the JVM up.
+ * most one pending check on it. A daemon thread, started with the first session and stopped with the server.
  */
 @Singleton
 public class SessionTimers {
     private volatile ScheduledExecutorService executor;
 
+    /** The check, after the delay; none (null) once the server is stopping. */
     ScheduledFuture<?> schedule(Runnable check, Duration delay) {
-        return executor().schedule(check, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        try {
+            return executor().schedule(check, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return null;
+        }
     }
 
     private ScheduledExecutorService executor() {
@@ -37,5 +43,12 @@ public class SessionTimers {
             }
         }
         return current;
+    }
+
+    @PreDestroy
+    public synchronized void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 }
