@@ -3,12 +3,12 @@
 #
 # Starts org.apache.james.MemoryJamesServerMain from james-server-memory-app 3.8.1 (classpath as James resolves it,
 # its own dnsjava included) on a conf directory written here, to which only Postern's extension folder is added:
-# extensions-jars/ and the conf snippets (mailetcontainer.xml, smtpserver.xml, extensions.properties,
+# extensions-jars/ and the conf snippets (mailetcontainer.xml, smtpserver.xml, pop3server.xml, extensions.properties,
 # transport.xml, the webadmin route line). Then, over real sockets:
 #   - SMTP from a trusted client: our hooks answer (553 5.1.3 from RecipientSyntaxRcptHook, 250 ... Message
 #     received: <queue id> from QueueIdReplyHook);
 #   - the local recipient's copy goes through LocalDeliveryOnce (journal written, X-Postern-Queue-Id) and is read
-#     back over POP3;
+#     back over POP3 (after STLS);
 #   - the remote recipient goes through ResolveNextHop (MX from a loopback dnsmasq, i.e. our dnsjava code running
 #     on James's dnsjava), HandOffToOutbound into James's "outbound" mail queue, and the Camel delivery route
 #     (DeliveryStartable from extensions.properties) delivers it over SMTP to a sink on the MX host's address;
