@@ -82,6 +82,8 @@ cp -R "$ROOT"/james-conf/* "$RUN/conf/"
 sed -i "s/0\.0\.0\.0:25</$ADDR:$SMTP_PORT</; s/0\.0\.0\.0:587</$ADDR:10587</; s/0\.0\.0\.0:465</$ADDR:10465</" "$RUN/conf/smtpserver.xml"
 sed -i "s/<authorizedAddresses>[^<]*</<authorizedAddresses>127.0.0.0\/8</" "$RUN/conf/smtpserver.xml"
 sed -i "s/0\.0\.0\.0:110</$ADDR:$POP3_PORT</; s/0\.0\.0\.0:995</$ADDR:10995</" "$RUN/conf/pop3server.xml"
+# the POP3 clients below log in without STLS: allow credentials in clear on this loopback address
+sed -i "s|<requireSSL>true</requireSSL>|<requireSSL>false</requireSSL>|" "$RUN/conf/pop3server.xml"
 sed -i "s/^host=.*/host=$ADDR/" "$RUN/conf/webadmin.properties"
 sed -i 's/level="INFO"/level="WARN"/' "$RUN/conf/logback.xml"
 [ -n "${EXTRA_DB_PROPS:-}" ] && printf "%s\n" $EXTRA_DB_PROPS >> "$RUN/conf/james-database.properties"

@@ -76,6 +76,10 @@ apply_hostname() {
             -e "s|<smtpGreeting>[^<]*</smtpGreeting>|<smtpGreeting>$host Postern ESMTP</smtpGreeting>|" \
             "$GEN/$file"
     done
+    # the delivery routes' EHLO name and the host name of every DSN (Reporting-MTA, MAILER-DAEMON@)
+    if may_apply POSTERN_HOSTNAME delivery.xml && [ -f "$GEN/delivery.xml" ]; then
+        sed -i -e '/<heloName>/d' -e "s|^\([[:space:]]*\)<queue>\(.*\)</queue>|&\n\1<heloName>$host</heloName>|" "$GEN/delivery.xml"
+    fi
 }
 
 apply_local_domains() {

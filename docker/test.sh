@@ -106,6 +106,8 @@ conf=$(show_conf smtpserver.xml -e POSTERN_HOSTNAME=mx.example.test -e POSTERN_T
     || fail "helloName not in all three SMTP listeners"
 [ "$(grep -c '<smtpGreeting>mx.example.test Postern ESMTP</smtpGreeting>' <<<"$conf")" = 3 ] \
     || fail "greeting does not start with the host name in all three SMTP listeners"
+conf=$(show_conf delivery.xml -e POSTERN_HOSTNAME=mx.example.test)
+expect_in "$conf" "<heloName>mx.example.test</heloName>"
 conf=$(show_conf domainlist.xml -e POSTERN_LOCAL_DOMAINS=example.test,second.test)
 expect_in "$conf" "<domainname>example.test</domainname>"
 expect_in "$conf" "<domainname>second.test</domainname>"
@@ -199,7 +201,7 @@ exec 3>&-
 
 pop3_has_token() {
     local deadline=$((SECONDS + 60))
-    until curl -fsS --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo 2>/dev/null | grep -q "$token"; do
+    until curl -fsS --ssl-reqd -k --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo 2>/dev/null | grep -q "$token"; do
         [ $SECONDS -lt $deadline ] || fail "message $token not in the POP3 mailbox within 60s"
         sleep 1
     done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# docker/extension/sync-conf.sh DIR: writes the extension's mailetcontainer.xml and smtpserver.xml into DIR from
+# docker/extension/sync-conf.sh DIR: writes the extension's mailetcontainer.xml, smtpserver.xml and pop3server.xml into DIR from
 # james-conf/, so that a stock James runs Postern's own pipeline and hooks. The docker/extension module runs it at
 # package time (target/postern-extension/conf/). What differs from james-conf/:
 #   - the header comments;
@@ -67,3 +67,19 @@ EOF
         -e '/<!-- Generated (self-signed) into the data directory at first start when missing./d' \
         -e 's|^[[:space:]]*Replace with your own keystore, or with PEM files: <privateKey> and <certificates>. -->|            <!-- Replace with your own keystore, or with PEM files: <privateKey> and <certificates>. -->|'
 } > "$OUT/smtpserver.xml"
+
+{
+    cat <<'EOF'
+<?xml version="1.0"?>
+<!--
+  Postern's POP3 listeners for a stock James 3.8.1 (the official apache/james images), extension mode: replaces
+  James's conf/pop3server.xml, so that credentials are taken only over TLS (STLS or 995) and CAPA and AUTH PLAIN are
+  Postern's (README "POP3"). Written at build time by docker/extension/sync-conf.sh from james-conf/pop3server.xml.
+  TLS uses conf/keystore and James's sample secret, as smtpserver.xml does: set your own.
+-->
+EOF
+    body pop3server.xml pop3servers -e 's|file://var/keystore|file://conf/keystore|' \
+        -e 's|<secret>postern-keystore</secret>|<secret>james72laBalle</secret>|' \
+        -e '/<!-- Generated (self-signed) into the data directory at first start when missing./d' \
+        -e 's|^[[:space:]]*Replace with your own keystore, or with PEM files: <privateKey> and <certificates>. -->|            <!-- Replace with your own keystore, or with PEM files: <privateKey> and <certificates>. -->|'
+} > "$OUT/pop3server.xml"

@@ -3,12 +3,12 @@
 #
 # Starts org.apache.james.MemoryJamesServerMain from james-server-memory-app 3.8.1 (classpath as James resolves it,
 # its own dnsjava included) on a conf directory written here, to which only Postern's extension folder is added:
-# extensions-jars/ and the conf snippets (mailetcontainer.xml, smtpserver.xml, extensions.properties,
+# extensions-jars/ and the conf snippets (mailetcontainer.xml, smtpserver.xml, pop3server.xml, extensions.properties,
 # transport.xml, the webadmin route line). Then, over real sockets:
 #   - SMTP from a trusted client: our hooks answer (553 5.1.3 from RecipientSyntaxRcptHook, 250 ... Message
 #     received: <queue id> from QueueIdReplyHook);
 #   - the local recipient's copy goes through LocalDeliveryOnce (journal written, X-Postern-Queue-Id) and is read
-#     back over POP3;
+#     back over POP3 (after STLS);
 #   - the remote recipient goes through ResolveNextHop (MX from a loopback dnsmasq, i.e. our dnsjava code running
 #     on James's dnsjava), HandOffToOutbound into James's "outbound" mail queue, and the Camel delivery route
 #     (DeliveryStartable from extensions.properties) delivers it over SMTP to a sink on the MX host's address;
@@ -122,18 +122,11 @@ cat > "$CONF/dnsservice.xml" <<EOF
     <timeout>2s</timeout>
 </dnsservice>
 EOF
-cat > "$CONF/pop3server.xml" <<EOF
-<pop3servers>
-    <pop3server enabled="true">
-        <jmxName>pop3server</jmxName>
-        <bind>127.0.0.1:$POP3_PORT</bind>
-        <tls socketTLS="false" startTLS="false"/>
-        <handlerchain>
-            <handler class="org.apache.james.pop3server.core.CoreCmdHandlerLoader"/>
-        </handlerchain>
-    </pop3server>
-</pop3servers>
-EOF
+# The extension's POP3 listeners (credentials only over TLS), moved to loopback test ports.
+sed -e "s|<bind>0.0.0.0:110</bind>|<bind>127.0.0.1:$POP3_PORT</bind>|" \
+    -e "s|<bind>0.0.0.0:995</bind>|<bind>127.0.0.1:$((POP3_PORT + 885))</bind>|" \
+    "$EXTENSION/conf/pop3server.xml" > "$CONF/pop3server.xml"
+[ "$(grep -c "<bind>127.0.0.1:" "$CONF/pop3server.xml")" = 2 ] || fail "pop3server.xml: expected 2 listeners"
 for server in imapserver lmtpserver managesieveserver; do
     printf '<%ss>\n    <%s enabled="false"/>\n</%ss>\n' "$server" "$server" "$server" > "$CONF/$server.xml"
 done
@@ -208,7 +201,7 @@ echo "   accepted as $queue_id"
 
 step "local copy: LocalDeliveryOnce, then POP3"
 deadline=$((SECONDS + 60))
-until curl -fsS --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo > "$WORK/pop3.eml" 2>/dev/null \
+until curl -fsS --ssl-reqd -k --max-time 10 "pop3://127.0.0.1:$POP3_PORT/1" -u demo@example.test:demo > "$WORK/pop3.eml" 2>/dev/null \
         && grep -q "$token" "$WORK/pop3.eml"; do
     [ $SECONDS -lt $deadline ] || fail "message $token not in demo's POP3 mailbox within 60s"
     sleep 1

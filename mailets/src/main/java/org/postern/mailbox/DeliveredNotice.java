@@ -2,7 +2,6 @@ package org.postern.mailbox;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -78,15 +77,6 @@ class DeliveredNotice {
                 mail.getMaybeSender().asString());
         } catch (Exception e) {
             LOGGER.error("{}: the delivered notification for <{}> could not be sent", mail.getName(), recipient.asString(), e);
-        }
-    }
-
-    static String localHostName() {
-        try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            return name.matches("[A-Za-z0-9.-]+") ? name : "localhost";
-        } catch (Exception e) {
-            return "localhost";
         }
     }
 }

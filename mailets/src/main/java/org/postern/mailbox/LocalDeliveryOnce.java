@@ -11,11 +11,13 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.transport.mailets.delivery.MailDispatcher;
 import org.apache.james.transport.mailets.delivery.MailboxAppenderImpl;
 import org.apache.james.transport.mailets.delivery.SimpleMailStore;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
+import org.postern.dsn.ReportingMta;
 import org.postern.ledger.DeliveryLedger;
 import org.apache.mailet.MailetException;
 import org.apache.mailet.base.GenericMailet;
@@ -55,9 +57,13 @@ public class LocalDeliveryOnce extends GenericMailet {
     private final DeliveryLedger ledger;
     private MailDispatcher dispatcher;
 
+    private final ConfigurationProvider configuration;
+
     @Inject
     public LocalDeliveryOnce(UsersRepository usersRepository, @Named("mailboxmanager") MailboxManager mailboxManager,
-                             MetricFactory metricFactory, FileSystem fileSystem, DeliveryJournals journals, DeliveryLedger ledger) {
+                             MetricFactory metricFactory, FileSystem fileSystem, DeliveryJournals journals, DeliveryLedger ledger,
+                             ConfigurationProvider configuration) {
+        this.configuration = configuration;
         this.usersRepository = usersRepository;
         this.mailboxManager = mailboxManager;
         this.metricFactory = metricFactory;
@@ -84,7 +90,7 @@ public class LocalDeliveryOnce extends GenericMailet {
             .build();
         dispatcher = MailDispatcher.builder()
             .mailStore(new LedgeredMailStore(new JournaledMailStore(mailboxes, journal, new StoredCopyFinder(mailboxManager, usersRepository)),
-                ledger, new DeliveredNotice(getMailetContext(), ledger, DeliveredNotice.localHostName(), java.time.Clock.systemUTC())))
+                ledger, new DeliveredNotice(getMailetContext(), ledger, ReportingMta.of(configuration), java.time.Clock.systemUTC())))
             .consume(true)
             .onMailetException(getInitParameter("onMailetException", Mail.ERROR))
             .retries(MailetUtil.getInitParameterAsStrictlyPositiveInteger(getInitParameter("retries"), MailDispatcher.RETRIES))

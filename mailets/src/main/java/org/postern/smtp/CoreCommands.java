@@ -1,25 +1,32 @@
 package org.postern.smtp;
 
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.james.protocols.lib.handler.HandlersPackage;
+import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 
 /**
- * James's core SMTP commands ({@code CoreCmdHandlerLoader}) without its {@code AuthRequiredToRelayRcptHook}: that
- * hook refuses every non-local domain from unauthenticated clients, relay domains included, and asks the domain
- * list once more per RCPT. {@link RecipientAcceptanceHook} makes that decision instead, so use this package in its
- * place:
+ * James's core SMTP commands ({@code CoreCmdHandlerLoader}) without two of them:
+ * <ul>
+ *   <li>{@code AuthRequiredToRelayRcptHook}, which refuses every non-local domain from unauthenticated clients,
+ *       relay domains included, and asks the domain list once more per RCPT: {@link RecipientAcceptanceHook} makes
+ *       that decision instead;</li>
+ *   <li>{@code AuthCmdHandler}, which takes credentials where AUTH is not offered and answers malformed exchanges
+ *       with 451: list {@link StrictAuthCmdHandler} in the handler chain instead (without it, no AUTH at all).</li>
+ * </ul>
  *
  * <pre>{@code
- * <handler class="org.postern.smtp.CoreCommands"/>
+ * <handlerchain coreHandlersPackage="org.postern.smtp.CoreCommands">
  * }</pre>
  */
 public class CoreCommands implements HandlersPackage {
+    private static final Set<String> REPLACED = Set.of(AuthRequiredToRelayRcptHook.class.getName(), AuthCmdHandler.class.getName());
     private static final List<String> HANDLERS = new CoreCmdHandlerLoader().getHandlers().stream()
-        .filter(handler -> !handler.equals(AuthRequiredToRelayRcptHook.class.getName()))
+        .filter(handler -> !REPLACED.contains(handler))
         .collect(Collectors.toUnmodifiableList());
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookResultHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.postern.config.HandlerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +40,7 @@ public class UnknownRecipientLimitHook implements HookResultHook, ProtocolHandle
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String value = config.getString("maxUnknownRecipients", String.valueOf(DEFAULT_LIMIT)).trim();
-        try {
-            limit = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            limit = -1;
-        }
-        if (limit < 1) {
-            throw new ConfigurationException("smtpserver.xml: <handler class=\"" + getClass().getName()
-                + "\"> <maxUnknownRecipients> = '" + value + "': must be a whole number of at least 1");
-        }
+        limit = new HandlerSettings(config, "smtpserver.xml", getClass()).positive("maxUnknownRecipients", DEFAULT_LIMIT);
     }
 
     @Override

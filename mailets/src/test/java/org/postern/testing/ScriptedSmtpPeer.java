@@ -33,7 +33,12 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     public static final String STALL_READING = "<354 then stop reading>";
 
     /** One message as the peer received it. */
-    public record Message(int connection, String mailFrom, List<String> recipients, byte[] data) {
+    /**
+     * One message as received: {@code data} with dot-stuffing removed and CRLF line ends, {@code raw} the bytes on
+     * the wire between the 354 and the terminating line, exactly as they came. Like a lax server, the peer ends the
+     * data at a lone dot whatever line ending precedes or follows it, so a smuggled message shows up as a second one.
+     */
+    public record Message(int connection, String mailFrom, List<String> recipients, byte[] data, byte[] raw) {
         public String text() {
             return new String(data, StandardCharsets.ISO_8859_1);
         }
@@ -306,7 +311,8 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         if (reply != null && !reply.startsWith("3")) {
                             continue;
                         }
-                        byte[] data = readData(in);
+                        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                        byte[] data = readData(in, raw);
                         if (data == null) {
                             return;
                         }
@@ -321,7 +327,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         }
                         String end = scripted("DOT", "");
                         if (end == null || end.startsWith("2")) {
-                            messages.add(new Message(id, from, List.copyOf(recipients), data));
+                            messages.add(new Message(id, from, List.copyOf(recipients), data, raw.toByteArray()));
                         }
                         if (!answer(out, end, "250 2.0.0 Ok: queued as Q" + queued.incrementAndGet())) {
                             return;
@@ -383,11 +389,18 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     }
 
     private static byte[] readLineBytes(InputStream in) throws IOException {
+        return readLineBytes(in, null);
+    }
+
+    private static byte[] readLineBytes(InputStream in, ByteArrayOutputStream raw) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             int b = in.read();
             if (b < 0) {
                 return null;
+            }
+            if (raw != null) {
+                raw.write(b);
             }
             if (b == '\n') {
                 byte[] bytes = line.toByteArray();
@@ -399,14 +412,18 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     }
 
     /** The data up to the lone dot, dot-stuffing removed, CRLF line ends. */
-    private static byte[] readData(InputStream in) throws IOException {
+    private static byte[] readData(InputStream in, ByteArrayOutputStream raw) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         while (true) {
-            byte[] line = readLineBytes(in);
+            int before = raw.size();
+            byte[] line = readLineBytes(in, raw);
             if (line == null) {
                 return null;
             }
             if (line.length == 1 && line[0] == '.') {
+                byte[] all = raw.toByteArray();
+                raw.reset();
+                raw.write(all, 0, before);
                 return data.toByteArray();
             }
             int start = line.length > 0 && line[0] == '.' ? 1 : 0;

@@ -1,6 +1,5 @@
 package org.postern.delivery;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -60,7 +59,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
     }
 
     public static DeliverySettings defaults() {
-        return new DeliverySettings("outbound", 20, localHostName(), RetrySchedule.DEFAULT, Timeouts.DEFAULT,
+        return new DeliverySettings("outbound", 20, org.postern.dsn.ReportingMta.localHostName(), RetrySchedule.DEFAULT, Timeouts.DEFAULT,
             CacheLimits.DEFAULT, 20, TlsPolicy.MAY, Map.of(), 50, DEFAULT_DELAY_NOTICE);
     }
 
@@ -162,14 +161,5 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
 
     private static ConfigurationException invalid(String element, String value, String rule) {
         return new ConfigurationException(FILE + ": <" + element + "> = '" + value + "': must be " + rule);
-    }
-
-    private static String localHostName() {
-        try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            return name.matches("[A-Za-z0-9.-]+") ? name : "localhost";
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 }

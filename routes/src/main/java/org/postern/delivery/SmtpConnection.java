@@ -285,13 +285,21 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    /** Every line ending as CRLF, a dot doubled at a line start; runs between line ends written as slices, not bytes. */
+    /**
+     * The message as SMTP data whatever the stored bytes hold (no smuggling through Postern): every line ending, CRLF,
+     * bare LF or bare CR, goes out as CRLF; NUL bytes are dropped (RFC 5322 forbids them, and a next hop that drops
+     * them itself could otherwise see a lone dot); a line starting with a dot gets another. Runs between those points
+     * are written as slices, not byte by byte.
+     */
     private void writeDotStuffed(byte[] message) throws IOException {
         int start = 0;
         boolean lineStart = true;
         for (int i = 0; i < message.length; i++) {
             byte b = message[i];
-            if (b == '\r' || b == '\n') {
+            if (b == 0) {
+                out.write(message, start, i - start);
+                start = i + 1;
+            } else if (b == '\r' || b == '\n') {
                 out.write(message, start, i - start);
                 out.write(CRLF);
                 if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {

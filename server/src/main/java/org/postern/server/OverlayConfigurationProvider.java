@@ -42,8 +42,22 @@ public class OverlayConfigurationProvider implements ConfigurationProvider {
             return;
         }
         configuration.setProperty(server + "bind", listeners.rebind(bind));
-        if (listeners.authInClearOnLoopback() && configuration.containsKey(server + "auth.requireSSL")) {
+        if (listeners.authInClearOnLoopback()) {
+            allowAuthInClear(configuration, server);
+        }
+    }
+
+    /** SMTP's {@code <auth><requireSSL>}, and the {@code <requireSSL>} of any handler (POP3's Pop3Authentication). */
+    private static void allowAuthInClear(HierarchicalConfiguration<ImmutableNode> configuration, String server) {
+        if (configuration.containsKey(server + "auth.requireSSL")) {
             configuration.setProperty(server + "auth.requireSSL", false);
+        }
+        int handlers = configuration.getMaxIndex(server + "handlerchain.handler");
+        for (int i = 0; i <= handlers; i++) {
+            String key = server + "handlerchain.handler(" + i + ").requireSSL";
+            if (configuration.containsKey(key)) {
+                configuration.setProperty(key, false);
+            }
         }
     }
 }

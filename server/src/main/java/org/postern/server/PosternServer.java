@@ -8,9 +8,7 @@ import org.apache.james.modules.MailetProcessingModule;
 import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.mailbox.DefaultEventModule;
 import org.apache.james.modules.mailbox.MemoryDeadLetterModule;
-import org.apache.james.modules.protocols.POP3ServerModule;
 import org.apache.james.modules.protocols.ProtocolHandlerModule;
-import org.apache.james.modules.protocols.SMTPServerModule;
 import org.apache.james.modules.server.DataRoutesModules;
 import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
 import org.apache.james.modules.server.MailQueueRoutesModule;
@@ -40,10 +38,10 @@ public final class PosternServer {
     /** James generates a self-signed keystore for every TLS listener whose keystore file is missing. */
     private static final String[] GENERATE_MISSING_KEYSTORE = {"--generate-keystore"};
 
+    /** SMTP and POP3, opened last by {@link #openListeners}. */
     static final Module PROTOCOLS = Modules.combine(
         new ProtocolHandlerModule(),
-        new SMTPServerModule(),
-        new POP3ServerModule());
+        new MailListenersModule());
 
     static final Module WEBADMIN = Modules.combine(
         new WebAdminServerModule(),
@@ -80,6 +78,14 @@ public final class PosternServer {
     }
 
     private PosternServer() {
+    }
+
+    /**
+     * Opens the SMTP and POP3 listeners of a started server: call it once everything a client may need is there
+     * (dev mode seeds its demo data before). Returns the listeners and their addresses, for the ready line.
+     */
+    public static String openListeners(GuiceJamesServer server) throws Exception {
+        return server.getProbe(MailListeners.class).open();
     }
 
     public static GuiceJamesServer create(Path conf, Path data, Listeners listeners) {

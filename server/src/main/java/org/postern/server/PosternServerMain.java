@@ -5,9 +5,12 @@ import java.nio.file.Files;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.WebAdminGuiceProbe;
 
 /**
- * {@code bin/postern} ends here. Exit status 2 means the command line or the configuration is wrong; the
+ * {@code bin/postern} ends here. Start-up runs James and the delivery and admin routes, seeds the demo data in dev
+ * mode, and only then opens the SMTP and POP3 listeners and prints one line on stdout:
+ * {@code postern: ready: smtp 127.0.0.1:2525, …}. Exit status 2 means the command line or the configuration is wrong; the
  * one-line message on stderr names the file, element and value.
  */
 public final class PosternServerMain {
@@ -29,11 +32,13 @@ public final class PosternServerMain {
             return;
         }
         GuiceJamesServer server = PosternServer.create(options.conf(), options.data(), options.listeners());
+        String listening;
         try {
             server.start();
             if (options.mode() == LaunchOptions.Mode.DEV) {
                 seedDevData(server);
             }
+            listening = PosternServer.openListeners(server);
         } catch (Throwable e) {
             server.stop();
             StartupFailure failure = StartupFailure.explain(e);
@@ -41,6 +46,9 @@ public final class PosternServerMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "postern-shutdown"));
+        System.out.println("postern: ready: " + listening + ", webadmin port "
+            + server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort());
+        System.out.flush();
     }
 
     /** Dev mode only: a domain and a user to try the server with. */

@@ -167,7 +167,7 @@ class DsnTest {
     }
 
     @Test
-    void notifyNeverShouldAlsoSilenceJamesDsnBounceForARoutingError() throws Exception {
+    void notifyNeverShouldAlsoSilenceThePipelinesNoticeForARoutingError() throws Exception {
         send("", List.of("<never@gone.test> NOTIFY=NEVER", "<control@gone.test>"), "Subject: gone\r\n\r\nhello\r\n");
 
         String notice = awaitNotices("control@gone.test").get(0);

@@ -44,9 +44,12 @@ final class InJvmPostern implements AutoCloseable {
     /** {@code deliveryRoutes} false: composed without the delivery module, as a stock James would be. */
     static InJvmPostern start(Path conf, Path data, boolean deliveryRoutes) throws Exception {
         Ports ports = Ports.free();
-        GuiceJamesServer server = PosternServer.create(conf, data, ports.listeners(), deliveryRoutes);
+        GuiceJamesServer server = PosternServer.create(conf, data, ports.listeners(), deliveryRoutes)
+            .combineWith(binder -> com.google.inject.multibindings.Multibinder.newSetBinder(binder, org.apache.james.utils.GuiceProbe.class)
+                .addBinding().to(SpoolProbe.class));
         try {
             server.start();
+            PosternServer.openListeners(server);
         } catch (Throwable e) {
             server.stop(); // frees its ports and JMX names for the next test in this JVM
             throw e;

@@ -10,14 +10,25 @@ import java.util.List;
 /** A line-by-line POP3 client for tests (RFC 1939), returning multi-line answers un-dot-stuffed. */
 class Pop3Client implements AutoCloseable {
     private final LineDialogue dialogue;
+    private final String host;
+    private final int port;
 
     Pop3Client(String host, int port) throws IOException {
-        dialogue = new LineDialogue(host, port);
+        this(host, port, null);
+    }
+
+    /** From a chosen local address (127.0.0.x other than 127.0.0.1 stands for a remote client). */
+    Pop3Client(String host, int port, String localAddress) throws IOException {
+        this.host = host;
+        this.port = port;
+        dialogue = new LineDialogue(host, port, localAddress);
         assertThat(dialogue.readLine()).startsWith("+OK");
     }
 
+    /** STLS, then USER and PASS, as a client must on port 110 (credentials are taken only over TLS). */
     static Pop3Client login(String host, int port, String user, String password) throws IOException {
         Pop3Client client = new Pop3Client(host, port);
+        client.startTls();
         client.ok("USER " + user);
         client.ok("PASS " + password);
         return client;
@@ -28,6 +39,17 @@ class Pop3Client implements AutoCloseable {
         String line = dialogue.readLine();
         assertThat(line).as("reply to %s", command).startsWith("+OK");
         return line;
+    }
+
+    void startTls() throws IOException {
+        ok("STLS");
+        try {
+            dialogue.startTls(host, port);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     String command(String command) throws IOException {

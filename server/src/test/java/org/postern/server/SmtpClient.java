@@ -52,9 +52,12 @@ class SmtpClient implements AutoCloseable {
 
     /** AUTH PLAIN; asserts the reply starts as expected ("235" or "535 5.7.8"). */
     String authPlain(String user, String password, String expectedStart) throws IOException {
-        String credentials = java.util.Base64.getEncoder()
-            .encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-        return sendExpect("AUTH PLAIN " + credentials, expectedStart);
+        return sendExpect("AUTH PLAIN " + plainCredentials(user, password), expectedStart);
+    }
+
+    /** The SASL PLAIN response (RFC 4616) without an authorization identity, base64: for SMTP and POP3 AUTH. */
+    static String plainCredentials(String user, String password) {
+        return java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     void startTls() throws Exception {

@@ -1,0 +1,59 @@
+package org.postern.config;
+
+import java.time.Duration;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+/**
+ * The elements of one protocol handler's {@code <handler>} in smtpserver.xml or pop3server.xml, each turned into a
+ * value once at start; a bad value stops start-up naming the file, the handler, the element and the value.
+ */
+public final class HandlerSettings {
+    private final Configuration config;
+    private final String file;
+    private final Class<?> handler;
+
+    public HandlerSettings(Configuration config, String file, Class<?> handler) {
+        this.config = config;
+        this.file = file;
+        this.handler = handler;
+    }
+
+    /** A whole number of at least 1. */
+    public int positive(String element, int otherwise) throws ConfigurationException {
+        String value = config.getString(element, String.valueOf(otherwise)).trim();
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= 1) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(element, value, "a whole number of at least 1");
+    }
+
+    /** A duration in Postern's syntax ({@link Durations}). */
+    public Duration duration(String element, Duration otherwise) throws ConfigurationException {
+        String value = config.getString(element, null);
+        if (value == null) {
+            return otherwise;
+        }
+        return Durations.parse(value).orElseThrow(() -> invalid(element, value, "a duration such as 30s or 5m"));
+    }
+
+    /** true or false. */
+    public boolean flag(String element, boolean otherwise) throws ConfigurationException {
+        String value = config.getString(element, String.valueOf(otherwise)).trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw invalid(element, value, "true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private ConfigurationException invalid(String element, String value, String rule) {
+        return new ConfigurationException(file + ": <handler class=\"" + handler.getName() + "\"> <" + element + "> = '"
+            + value + "': must be " + rule);
+    }
+}

@@ -1,0 +1,173 @@
+package org.postern.pop3;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.inject.Named;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.pop3server.core.PassCmdHandler;
+import org.apache.james.pop3server.mailbox.MailboxAdapterFactory;
+import org.apache.james.protocols.api.Request;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.pop3.POP3Response;
+import org.apache.james.protocols.pop3.POP3Session;
+import org.apache.james.protocols.pop3.core.CapaCapability;
+import org.postern.auth.SaslPlain;
+import org.postern.config.HandlerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POP3 login: USER/PASS (RFC 1939) and AUTH PLAIN (RFC 5034), checked by James's mailbox manager as James's PASS is.
+ *
+ * <ul>
+ *   <li>With {@code requireSSL} (default true), credentials are taken only over TLS (STLS, or port 995): before
+ *       that USER, PASS and AUTH get {@code -ERR [AUTH]} without a credential being read, and CAPA lists neither USER
+ *       nor SASL. Dev mode sets it to false (loopback only).</li>
+ *   <li>AUTH PLAIN with or without an initial response ({@code +} then the response); {@code *} cancels; a response
+ *       that is not strict base64 or not a PLAIN message gets {@code -ERR}; an authorization identity other than the
+ *       user is refused.</li>
+ *   <li>CAPA: USER, {@code SASL PLAIN} (where they are taken) and AUTH-RESP-CODE: wrong credentials get
+ *       {@code -ERR [AUTH]}, a mailbox that cannot be opened {@code -ERR [SYS/TEMP]} (RFC 3206).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * <handlerchain coreHandlersPackage="org.postern.pop3.CoreCommands">
+ *     <handler class="org.postern.pop3.Pop3Authentication">
+ *         <requireSSL>true</requireSSL>
+ *     </handler>
+ * </handlerchain>
+ * }</pre>
+ */
+public class Pop3Authentication extends PassCmdHandler implements CapaCapability {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Pop3Authentication.class);
+    private static final Set<String> COMMANDS = Set.of("USER", "PASS", "AUTH");
+
+    static final Response TLS_REQUIRED = error("[AUTH] Plaintext authentication disallowed without TLS, use STLS first");
+    static final Response WRONG_CREDENTIALS = error("[AUTH] Authentication failed");
+    static final Response MAILBOX_UNAVAILABLE = error("[SYS/TEMP] Unable to open the mailbox, try again later");
+    static final Response MALFORMED = error("Invalid AUTH PLAIN response");
+    static final Response CANCELLED = error("Authentication cancelled");
+    static final Response UNSUPPORTED_MECHANISM = error("Unsupported authentication mechanism, use PLAIN");
+    static final Response BAD_SEQUENCE = error("Not allowed now");
+    private static final Response CONTINUE = new POP3Response("+", "").immutable();
+
+    private boolean requireSSL = true;
+
+    @Inject
+    public Pop3Authentication(@Named("mailboxmanager") MailboxManager manager, MailboxAdapterFactory mailboxAdapterFactory,
+                              MetricFactory metricFactory) {
+        super(manager, mailboxAdapterFactory, metricFactory);
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        requireSSL = new HandlerSettings(config, "pop3server.xml", getClass()).flag("requireSSL", true);
+    }
+
+    @Override
+    public Response onCommand(POP3Session session, Request request) {
+        if (!credentialsAccepted(session)) {
+            LOGGER.info("POP3 {} from {} refused: no TLS", request.getCommand(), session.getRemoteAddress().getAddress().getHostAddress());
+            return TLS_REQUIRED;
+        }
+        return switch (request.getCommand().toUpperCase(Locale.ROOT)) {
+            case "USER" -> user(session, request.getArgument());
+            case "PASS" -> outcome(super.onCommand(session, request));
+            default -> auth(session, Optional.ofNullable(request.getArgument()).map(String::trim).orElse(""));
+        };
+    }
+
+    private boolean credentialsAccepted(POP3Session session) {
+        return !requireSSL || session.isTLSStarted();
+    }
+
+    private Response user(POP3Session session, String argument) {
+        if (session.getHandlerState() != POP3Session.AUTHENTICATION_READY || argument == null || argument.isBlank()) {
+            return BAD_SEQUENCE;
+        }
+        try {
+            session.setUsername(Username.of(argument.trim()));
+        } catch (IllegalArgumentException e) {
+            return WRONG_CREDENTIALS;
+        }
+        session.setHandlerState(POP3Session.AUTHENTICATION_USERSET);
+        return POP3Response.OK;
+    }
+
+    private Response auth(POP3Session session, String argument) {
+        if (session.getHandlerState() != POP3Session.AUTHENTICATION_READY) {
+            return BAD_SEQUENCE;
+        }
+        int space = argument.indexOf(' ');
+        String mechanism = space < 0 ? argument : argument.substring(0, space);
+        if (!mechanism.equalsIgnoreCase("PLAIN")) {
+            return UNSUPPORTED_MECHANISM;
+        }
+        if (space < 0) {
+            session.pushLineHandler(new LineHandler<POP3Session>() {
+                @Override
+                public Response onLine(POP3Session s, byte[] line) {
+                    s.popLineHandler();
+                    String response = new String(line, StandardCharsets.US_ASCII).replaceAll("\r?\n$", "");
+                    return response.equals("*") ? CANCELLED : plain(s, response);
+                }
+            });
+            return CONTINUE;
+        }
+        return plain(session, argument.substring(space + 1).trim());
+    }
+
+    private Response plain(POP3Session session, String response) {
+        Optional<SaslPlain> plain = SaslPlain.parse(response);
+        if (plain.isEmpty()) {
+            return MALFORMED;
+        }
+        if (plain.get().actsAsSomeoneElse()) {
+            return WRONG_CREDENTIALS;
+        }
+        Username user;
+        try {
+            user = Username.of(plain.get().user());
+        } catch (IllegalArgumentException e) {
+            return WRONG_CREDENTIALS;
+        }
+        session.setUsername(user);
+        return outcome(doAuth(session, user, plain.get().password()));
+    }
+
+    /** James's answers to a login, with the response codes CAPA promises (AUTH-RESP-CODE). */
+    private static Response outcome(Response response) {
+        if (POP3Response.OK_RESPONSE.equals(response.getRetCode())) {
+            return response;
+        }
+        if (response == AUTH_FAILED) {
+            return WRONG_CREDENTIALS;
+        }
+        return MAILBOX_UNAVAILABLE;
+    }
+
+    @Override
+    public Set<String> getImplementedCapabilities(POP3Session session) {
+        return credentialsAccepted(session) ? Set.of("USER", "SASL PLAIN", "AUTH-RESP-CODE") : Set.of("AUTH-RESP-CODE");
+    }
+
+    @Override
+    public Collection<String> getImplCommands() {
+        return COMMANDS;
+    }
+
+    private static Response error(String text) {
+        return new POP3Response(POP3Response.ERR_RESPONSE, text).immutable();
+    }
+}
