@@ -23,6 +23,7 @@ import org.postern.ledger.DeliveryLedger;
 import org.postern.ledger.NoDeliveryLedger;
 import org.postern.delivery.NextHopTargets;
 import org.postern.delivery.SmtpDelivery;
+import org.postern.delivery.tls.TransportSecurity;
 import org.postern.routing.RoutingServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public class DeliveryContext implements Startable {
     private final DeliveryLedger ledger;
     private CamelContext camel;
     private ConnectionCache cache;
+    private TransportSecurity security;
     private DeliverySettings settings;
 
     public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
@@ -75,8 +77,9 @@ public class DeliveryContext implements Startable {
         context.getCamelContextExtension().setName("postern-delivery");
         context.addComponent(JamesQueueComponent.SCHEME, new JamesQueueComponent(queues));
         LedgerRecorder recorder = new LedgerRecorder(ledger, clock);
+        security = TransportSecurity.create(settings.tls(), confDirectory(), routing.dnsSettings(), routing.mxLookup(), clock);
         context.addRoutes(new OutboundDeliveryRoutes(settings.queue(), settings.threads(),
-            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder), new NextHopTargets(routing),
+            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder, security), new NextHopTargets(routing),
                 settings.maxReceivedHeaders(), recorder),
             new ScheduleProcessor(settings.retry(), clock),
             new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock, recorder, settings.retry(), settings.delayNotice()),
@@ -96,6 +99,15 @@ public class DeliveryContext implements Startable {
             throw e;
         }
         camel = context;
+    }
+
+    /** The conf directory, which relative file names in delivery.xml start from. */
+    private java.nio.file.Path confDirectory() {
+        try {
+            return fileSystem.getFile(FileSystem.FILE_PROTOCOL_AND_CONF).toPath();
+        } catch (java.io.FileNotFoundException e) {
+            return java.nio.file.Path.of(".");
+        }
     }
 
     /** The conf directory's routes/ folder; null when there is none. */
@@ -120,6 +132,14 @@ public class DeliveryContext implements Startable {
         if (cache != null) {
             cache.close();
             cache = null;
+        }
+        if (security != null) {
+            try {
+                security.close();
+            } catch (java.io.IOException e) {
+                LOGGER.warn("closing the MTA-STS client: {}", e.getMessage());
+            }
+            security = null;
         }
     }
 

@@ -24,7 +24,8 @@ class DeliverProcessorTest {
         try (ConnectionCache cache = new ConnectionCache(settings.connectionCache());
              DefaultCamelContext camel = new DefaultCamelContext()) {
             // routing services without configuration: any lookup would fail, and then defer instead of fail
-            DeliverProcessor deliver = new DeliverProcessor(new SmtpDelivery(settings, cache),
+            DeliverProcessor deliver = new DeliverProcessor(new SmtpDelivery(settings, cache, org.postern.delivery.LedgerRecorder.NONE,
+                    org.postern.delivery.tls.TransportSecurity.levelsOnly(settings.tls(), org.postern.smtp.client.TrustStores.jvmDefault())),
                 new NextHopTargets(new org.postern.routing.RoutingServices(null, null)), 3);
             Exchange exchange = new DefaultExchange(camel);
             exchange.getIn().setBody(("Received: a\r\nReceived: b\r\nreceived: c\r\nReceived: d\r\nSubject: loop\r\n\r\nx\r\n")
