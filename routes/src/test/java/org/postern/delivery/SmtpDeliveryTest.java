@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postern.delivery.tls.TransportSecurity;
 import org.postern.dsn.DsnRequest;
+import org.postern.routing.RouteOptions;
+import org.postern.smtp.client.Credentials;
+import org.postern.smtp.client.Protocol;
 import org.postern.smtp.client.SmtpTimeouts;
 import org.postern.smtp.client.Target;
 import org.postern.smtp.client.TlsLevel;
@@ -362,5 +365,49 @@ class SmtpDeliveryTest {
 
         assertThat(mx.messages()).hasSize(6);
         assertThat(mx.maxConcurrentTransactions()).isEqualTo(2);
+    }
+
+    @Test
+    void refusedSmarthostCredentialsShouldFailEveryRecipientWithoutTryingAnotherHost() throws Exception {
+        javax.net.ssl.SSLContext tls = org.postern.testing.TestCa.selfSigned("smtp.isp.test").serverContext();
+        ScriptedSmtpPeer first = peer(23).tls(tls).auth("gw", "right");
+        ScriptedSmtpPeer second = peer(24).tls(tls).auth("gw", "right");
+        RouteOptions credentials = new RouteOptions(Optional.of(TlsLevel.ENCRYPT), List.of(),
+            Optional.of(new Credentials("gw", "wrong")), Optional.empty());
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE,
+            DeliveryRoute.smtp("smtp:smtp.isp.test:25", List.of(target(first), target(second))).withOptions(credentials));
+
+        assertThat(outcome.values()).extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("a@dest.test").reply().code()).isEqualTo(535);
+        assertThat(second.connections()).isZero();
+    }
+
+    @Test
+    void theRoutesCredentialsShouldAuthenticateTheSession() throws Exception {
+        ScriptedSmtpPeer smarthost = peer(25).tls(org.postern.testing.TestCa.selfSigned("smtp.isp.test").serverContext()).auth("gw", "right");
+        RouteOptions credentials = new RouteOptions(Optional.of(TlsLevel.ENCRYPT), List.of(),
+            Optional.of(new Credentials("gw", "right")), Optional.of(InetAddress.getByName("127.0.0.7")));
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE,
+            DeliveryRoute.smtp("smtp:[smtp.isp.test]:25", List.of(target(smarthost))).withOptions(credentials));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(smarthost.authentications()).containsExactly("1 gw");
+        assertThat(smarthost.remoteAddresses()).containsExactly("127.0.0.7");
+    }
+
+    @Test
+    void anLmtpNextHopShouldDecideEachRecipientByItsReplyAfterTheData() throws Exception {
+        ScriptedSmtpPeer store = peer(26).lmtp().extensions("PIPELINING").on("DOT", "gone@", "550 5.1.1 <gone@dest.test> no such mailbox")
+            .on("DOT", "full@", "452 4.2.2 <full@dest.test> over quota");
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("ok@dest.test", "gone@dest.test", "full@dest.test"), MESSAGE,
+            new DeliveryRoute("lmtp:[store.dest.test]:24", List.of(target(store)), Protocol.LMTP, RouteOptions.NONE, Optional.empty()));
+
+        assertThat(outcome.get("ok@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(outcome.get("gone@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("full@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+        assertThat(store.messages()).singleElement().satisfies(message -> assertThat(message.recipients()).containsExactly("ok@dest.test"));
     }
 }
