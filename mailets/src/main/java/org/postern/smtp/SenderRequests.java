@@ -6,18 +6,13 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 /**
- * What the sender asked for on MAIL FROM that must travel with the mail to the next hop, kept as mail attributes
- * (through the spool and the outbound queue): {@code SMTPUTF8} (RFC 6531) and {@code REQUIRETLS} (RFC 8689).
+ * What the sender asked for on MAIL FROM that must travel with the mail to the next hop, kept as a mail attribute
+ * (through the spool and the outbound queue): {@code REQUIRETLS} (RFC 8689).
  */
 public final class SenderRequests {
-    public static final AttributeName SMTPUTF8 = AttributeName.of("org.postern.smtp.smtputf8");
     public static final AttributeName REQUIRETLS = AttributeName.of("org.postern.smtp.requiretls");
 
     private SenderRequests() {
-    }
-
-    public static boolean smtpUtf8(Mail mail) {
-        return flag(mail, SMTPUTF8);
     }
 
     public static boolean requireTls(Mail mail) {

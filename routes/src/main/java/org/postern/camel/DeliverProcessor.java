@@ -101,7 +101,6 @@ public class DeliverProcessor implements Processor {
             exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, java.time.Instant.class),
             exchange.getIn().getHeader(DeliveryHeaders.DSN, DsnRequest.class),
             java.util.Optional.ofNullable(exchange.getIn().getHeader(DeliveryHeaders.MESSAGE_ID, String.class)),
-            Boolean.TRUE.equals(exchange.getIn().getHeader(DeliveryHeaders.SMTPUTF8, Boolean.class)),
             Boolean.TRUE.equals(exchange.getIn().getHeader(DeliveryHeaders.REQUIRETLS, Boolean.class)));
     }
 }

@@ -31,8 +31,6 @@ public final class DeliveryHeaders {
     public static final String DSN = "PosternDsn";
     /** String: the message's Message-ID, absent when it has none. */
     public static final String MESSAGE_ID = "PosternMessageId";
-    /** Boolean: the sender asked for SMTPUTF8 (RFC 6531). */
-    public static final String SMTPUTF8 = "PosternSmtpUtf8";
     /** Boolean: the sender asked for REQUIRETLS (RFC 8689). */
     public static final String REQUIRETLS = "PosternRequireTls";
     /** Boolean: a delay notice was sent for this mail already (it goes out once). */
@@ -70,7 +68,6 @@ public final class DeliveryHeaders {
         } catch (javax.mail.MessagingException e) {
             exchange.getIn().removeHeader(MESSAGE_ID);
         }
-        exchange.getIn().setHeader(SMTPUTF8, SenderRequests.smtpUtf8(mail));
         exchange.getIn().setHeader(REQUIRETLS, SenderRequests.requireTls(mail));
         exchange.getIn().setHeader(DELAY_NOTIFIED, mail.getAttribute(DeliveryAttributes.DELAY_NOTIFIED)
             .flatMap(attribute -> attribute.getValue().valueAs(Boolean.class)).orElse(false));

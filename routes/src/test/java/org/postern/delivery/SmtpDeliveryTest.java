@@ -410,4 +410,16 @@ class SmtpDeliveryTest {
         assertThat(outcome.get("full@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(store.messages()).singleElement().satisfies(message -> assertThat(message.recipients()).containsExactly("ok@dest.test"));
     }
+
+    @Test
+    void aNonAsciiRecipientShouldFailWith567AtAHostWithoutSmtpUtf8InsteadOfGoingOutAsRawBytes() throws Exception {
+        ScriptedSmtpPeer mx = peer(27);
+
+        Map<String, RecipientOutcome> outcome = deliver(envelope("j\u00f6rg@dest.test", "ok@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("j\u00f6rg@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("j\u00f6rg@dest.test").reply().enhanced()).isEqualTo("5.6.7");
+        assertThat(outcome.get("ok@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(mx.commands()).noneMatch(command -> command.contains("j\u00f6rg")).noneMatch(command -> command.contains("SMTPUTF8"));
+    }
 }

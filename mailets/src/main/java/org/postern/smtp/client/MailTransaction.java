@@ -28,7 +28,7 @@ public record MailTransaction(String sender, List<String> recipients, byte[] mes
         return !isAscii(sender) || recipients.stream().anyMatch(recipient -> !isAscii(recipient));
     }
 
-    private static boolean isAscii(String text) {
+    static boolean isAscii(String text) {
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) > 127) {
                 return false;

@@ -15,8 +15,9 @@ import org.postern.dsn.DsnRequest;
  *       {@code BDAT n LAST} and the message itself, so that the whole transaction is one round trip;</li>
  *   <li>MAIL carries SIZE, BODY=8BITMIME for 8-bit content, SMTPUTF8, REQUIRETLS and the DSN request when the
  *       server offers them; refused before anything is sent: a message over the server's SIZE (552 5.3.4), one
- *       needing SMTPUTF8 that the server lacks (553 5.6.7 for a non-ASCII address, 554 5.6.9 otherwise), one
- *       asking for REQUIRETLS from a server without it or without a verified certificate (550 5.7.10);</li>
+ *       needing SMTPUTF8 that the server lacks (553 5.6.7 for a non-ASCII sender, 554 5.6.9 when the sender asked
+ *       for it), one asking for REQUIRETLS from a server without it or without a verified certificate (550 5.7.10);
+ *       without SMTPUTF8 at the server, a non-ASCII recipient alone is refused (553 5.6.7), never sent as raw bytes;</li>
  *   <li>the answer maps each recipient to the reply that decides it: its RCPT reply when refused, else the reply
  *       to MAIL, DATA or the end of data (for LMTP, RFC 2033, its own reply after the data);</li>
  *   <li>a 421 ends the session; a failed transaction is reset (RSET) so the session can carry the next one.</li>
@@ -57,6 +58,20 @@ final class TransactionDialogue {
             mail.recipients().forEach(recipient -> outcome.put(recipient, refusal));
             return outcome;
         }
+        List<String> recipients = mail.recipients();
+        if (!capabilities.offers("SMTPUTF8")) {
+            recipients = new ArrayList<>();
+            for (String recipient : mail.recipients()) {
+                if (MailTransaction.isAscii(recipient)) {
+                    recipients.add(recipient);
+                } else {
+                    outcome.put(recipient, SmtpReply.local(553, "5.6.7", "non-ASCII address, and " + target + " does not offer SMTPUTF8"));
+                }
+            }
+            if (recipients.isEmpty()) {
+                return outcome;
+            }
+        }
         DsnRequest dsn = capabilities.offers("DSN") ? mail.dsn() : null;
         boolean chunking = capabilities.offers("CHUNKING");
         long wireLength = chunking ? MessageWriter.wireLength(mail.message()) : 0;
@@ -64,10 +79,10 @@ final class TransactionDialogue {
         String mailCommand = mailCommand(mail, dsn);
 
         SmtpReply mailReply;
-        List<SmtpReply> rcptReplies = new ArrayList<>(mail.recipients().size());
+        List<SmtpReply> rcptReplies = new ArrayList<>(recipients.size());
         if (pipelining) {
             lines.write(mailCommand);
-            for (String recipient : mail.recipients()) {
+            for (String recipient : recipients) {
                 lines.write(rcpt(recipient, dsn));
             }
             if (chunking) {
@@ -79,7 +94,7 @@ final class TransactionDialogue {
             lines.flush();
             mailReply = lines.read(timeouts.mail());
             answered = true;
-            for (int i = 0; i < mail.recipients().size() && mailReply.code() != 421; i++) {
+            for (int i = 0; i < recipients.size() && mailReply.code() != 421; i++) {
                 SmtpReply reply = lines.read(timeouts.rcpt());
                 rcptReplies.add(reply);
                 if (reply.code() == 421) {
@@ -89,8 +104,8 @@ final class TransactionDialogue {
         } else {
             mailReply = lines.command(mailCommand, timeouts.mail());
             answered = true;
-            for (int i = 0; i < mail.recipients().size() && mailReply.code() / 100 == 2; i++) {
-                SmtpReply reply = lines.command(rcpt(mail.recipients().get(i), dsn), timeouts.rcpt());
+            for (int i = 0; i < recipients.size() && mailReply.code() / 100 == 2; i++) {
+                SmtpReply reply = lines.command(rcpt(recipients.get(i), dsn), timeouts.rcpt());
                 rcptReplies.add(reply);
                 if (reply.code() == 421) {
                     break;
@@ -100,13 +115,13 @@ final class TransactionDialogue {
         SmtpReply closing = closing(mailReply, rcptReplies);
         if (closing != null) {
             usable = false;
-            mail.recipients().forEach(recipient -> outcome.put(recipient, closing));
+            recipients.forEach(recipient -> outcome.put(recipient, closing));
             return outcome;
         }
         boolean mailAccepted = mailReply.code() / 100 == 2;
         List<String> accepted = new ArrayList<>();
-        for (int i = 0; i < mail.recipients().size(); i++) {
-            String recipient = mail.recipients().get(i);
+        for (int i = 0; i < recipients.size(); i++) {
+            String recipient = recipients.get(i);
             SmtpReply reply = mailAccepted ? rcptReplies.get(i) : mailReply;
             if (reply.code() == 250 || reply.code() == 251) {
                 accepted.add(recipient);
@@ -206,10 +221,13 @@ final class TransactionDialogue {
             return SmtpReply.local(552, "5.3.4", "message size " + length + " exceeds size limit " + capabilities.maxSize()
                 + " of server " + target);
         }
-        if (mail.needsSmtpUtf8() && !capabilities.offers("SMTPUTF8")) {
-            return mail.nonAsciiAddress()
-                ? SmtpReply.local(553, "5.6.7", "non-ASCII address, and " + target + " does not offer SMTPUTF8")
-                : SmtpReply.local(554, "5.6.9", "the sender asked for SMTPUTF8, and " + target + " does not offer it");
+        if (!capabilities.offers("SMTPUTF8")) {
+            if (!MailTransaction.isAscii(mail.sender())) {
+                return SmtpReply.local(553, "5.6.7", "non-ASCII sender address, and " + target + " does not offer SMTPUTF8");
+            }
+            if (mail.smtpUtf8()) {
+                return SmtpReply.local(554, "5.6.9", "the sender asked for SMTPUTF8, and " + target + " does not offer it");
+            }
         }
         if (mail.requireTls() && !tls.verified()) {
             return SmtpReply.local(550, "5.7.10", "REQUIRETLS: the TLS session with " + target + " is " + tls.summary());
@@ -228,7 +246,7 @@ final class TransactionDialogue {
         if (capabilities.offers("8BITMIME") && MessageWriter.eightBit(mail.message())) {
             command.append(" BODY=8BITMIME");
         }
-        if (mail.needsSmtpUtf8()) {
+        if (mail.needsSmtpUtf8() && capabilities.offers("SMTPUTF8")) {
             command.append(" SMTPUTF8");
         }
         if (mail.requireTls()) {

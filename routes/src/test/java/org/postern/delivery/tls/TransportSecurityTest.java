@@ -127,7 +127,7 @@ class TransportSecurityTest {
 
     private Map<String, RecipientOutcome> deliver(String nextHop, boolean requireTls, Target... targets) throws Exception {
         Envelope envelope = new Envelope("Mail1", "s@example.test", List.of("a@" + nextHop.substring(3)), nextHop, Instant.now(),
-            DsnRequest.NONE, java.util.Optional.empty(), false, requireTls);
+            DsnRequest.NONE, java.util.Optional.empty(), requireTls);
         return delivery.deliver(envelope, MESSAGE, DeliveryRoute.smtp(nextHop, List.of(targets)));
     }
 
