@@ -213,6 +213,18 @@ class TransportSecurityTest {
         assertThat(tlsLevels()).singleElement().asString().startsWith("dane:may/encrypted");
     }
 
+    @Test
+    void anUnsignedMxRrsetShouldNotLetDaneApplyToTheHostsItNames() throws Exception {
+        ScriptedSmtpPeer mx = peer(14, TestCa.selfSigned("mx7.signed.test").serverContext());
+        dns.mx("plain.test", 20, "mx7.signed.test", 300).a("mx7.signed.test", mx.host(), 300)
+            .tlsa("mx7.signed.test", mx.port(), 3, 1, 1, new byte[32], 300);
+
+        Map<String, RecipientOutcome> outcome = deliver("mx:plain.test", false, target(mx, "mx7.signed.test"));
+
+        assertThat(outcome.get("a@plain.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(tlsLevels()).singleElement().asString().startsWith("dane:may/encrypted");
+    }
+
     // ---- MTA-STS
 
     @Test
