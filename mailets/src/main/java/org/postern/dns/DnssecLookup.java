@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import org.postern.smtp.client.Tlsa;
+
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -24,7 +26,6 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
-import org.postern.smtp.client.Tlsa;
 
 /**
  * DNS answers that count only when DNSSEC vouches for them (DANE, RFC 7672 section 2.1): dnsjava's
@@ -69,8 +70,8 @@ public class DnssecLookup {
 
     DnssecLookup(Resolver upstream, InputStream trustAnchors, LongSupplier nanoClock) throws IOException {
         this.resolver = new ValidatingResolver(upstream);
+        // the validator explains a failure in the additional section (dnsjava's default), read by reason()
         this.resolver.loadTrustAnchors(trustAnchors);
-        this.resolver.setAddReasonToAdditional(true);
         this.nanoClock = nanoClock;
     }
 
