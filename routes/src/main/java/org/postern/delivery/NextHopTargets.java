@@ -41,6 +41,7 @@ public class NextHopTargets {
     }
 
     private final RoutingServices routing;
+    private volatile NextHopResolver table;
 
     public NextHopTargets(RoutingServices routing) {
         this.routing = routing;
@@ -62,8 +63,14 @@ public class NextHopTargets {
         }
     }
 
+    /** The live transport table (it reloads itself when the file changes), looked up once. */
     private NextHopResolver table() throws Exception {
-        return routing.resolver(ResolveNextHop.DEFAULT_TABLE);
+        NextHopResolver current = table;
+        if (current == null) {
+            current = routing.resolver(ResolveNextHop.DEFAULT_TABLE);
+            table = current;
+        }
+        return current;
     }
 
     private CompletionStage<Resolution> lookup(String nextHop, String recipientDomain) throws Exception {

@@ -13,13 +13,15 @@ import java.util.Optional;
 public record TlsPolicy(String level, boolean attempt, boolean mandatory, boolean plaintextRetry, CertificateCheck check,
                         Optional<CertificateCheck> reportOnly, int failureCode, String failureStatus) {
     public static final String TLS_FAILURE = "4.7.5";
+    private static final TlsPolicy NONE = new TlsPolicy("none", false, false, false, CertificateCheck.ANY, Optional.empty(), 451, TLS_FAILURE);
+    private static final TlsPolicy MAY = may("may");
 
     public static TlsPolicy none() {
-        return new TlsPolicy("none", false, false, false, CertificateCheck.ANY, Optional.empty(), 451, TLS_FAILURE);
+        return NONE;
     }
 
     public static TlsPolicy may() {
-        return may("may");
+        return MAY;
     }
 
     public static TlsPolicy may(String level) {
