@@ -225,6 +225,21 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         return connections.get();
     }
 
+    /** Waits (bounded) until a message containing {@code text} arrived (its Subject, say); returns the first one. */
+    public Message awaitMessage(String text, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (Message message : messages) {
+                if (message.text().contains(text)) {
+                    return message;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no message containing '" + text + "' at " + host() + ":" + port() + " within " + timeout
+            + "; commands " + commands);
+    }
+
     /** Waits (bounded) until {@code count} messages arrived; returns them. */
     public List<Message> awaitMessages(int count, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);

@@ -134,10 +134,8 @@ class OutboundSecurityTest {
             + "hello " + subject + "\r\n";
     }
 
-    private static ScriptedSmtpPeer.Message awaitReceived(ScriptedSmtpPeer peer, String subject) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-            .until(() -> peer.messages().stream().anyMatch(message -> message.text().contains("Subject: " + subject + "\r\n")));
-        return peer.messages().stream().filter(message -> message.text().contains("Subject: " + subject + "\r\n")).findFirst().orElseThrow();
+    private static ScriptedSmtpPeer.Message awaitReceived(ScriptedSmtpPeer peer, String subject) throws InterruptedException {
+        return peer.awaitMessage("Subject: " + subject + "\r\n", Duration.ofSeconds(30));
     }
 
     private static String maillogFor(String recipient) {
@@ -150,21 +148,24 @@ class OutboundSecurityTest {
         return new ArrayList<>(maillog.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
-    private static String bounceAbout(String recipient) throws Exception {
-        String[] found = new String[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            try (Pop3Client pop3 = Pop3Client.login(Ports.HOST, postern.ports().pop3(), SENDER, "pw")) {
-                for (int i = 1; i <= pop3.count(); i++) {
-                    String text = new String(pop3.message("RETR " + i), StandardCharsets.UTF_8);
-                    if (text.contains("Final-Recipient: rfc822; " + recipient)) {
-                        found[0] = text;
-                        return true;
-                    }
-                }
-                return false;
-            }
-        });
-        return found[0];
+    private static String bounceAbout(String recipient) {
+        return Pop3Client.awaitMessageContaining(Ports.HOST, postern.ports().pop3(), SENDER, "pw", "Final-Recipient: rfc822; " + recipient,
+            Duration.ofSeconds(60));
+    }
+
+    /** A message over STARTTLS with these MAIL FROM parameters; asserts it was taken. */
+    private static void sendOverTls(String mailParameters, String recipient, String message) throws Exception {
+        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
+            smtp.ehlo();
+            smtp.startTls();
+            assertThat(smtp.ehlo()).contains("REQUIRETLS");
+            smtp.sendExpect("MAIL FROM:<" + SENDER + ">" + mailParameters, "250");
+            smtp.sendExpect("RCPT TO:<" + recipient + ">", "250");
+            smtp.sendExpect("DATA", "354");
+            smtp.writeRaw(message.getBytes(StandardCharsets.US_ASCII));
+            smtp.writeRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(smtp.readReply()).last().asString().startsWith("250");
+        }
     }
 
     @Test
@@ -198,15 +199,8 @@ class OutboundSecurityTest {
         try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
             assertThat(smtp.ehlo()).doesNotContain("REQUIRETLS");
             smtp.sendExpect("MAIL FROM:<" + SENDER + "> REQUIRETLS", "530 5.7.10");
-            smtp.startTls();
-            assertThat(smtp.ehlo()).contains("REQUIRETLS");
-            smtp.sendExpect("MAIL FROM:<" + SENDER + "> REQUIRETLS", "250");
-            smtp.sendExpect("RCPT TO:<someone@req.test>", "250");
-            smtp.sendExpect("DATA", "354");
-            smtp.writeRaw(message("someone@req.test", "required").getBytes(StandardCharsets.US_ASCII));
-            smtp.writeRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(smtp.readReply()).last().asString().startsWith("250");
         }
+        sendOverTls(" REQUIRETLS", "someone@req.test", message("someone@req.test", "required"));
 
         awaitReceived(requireTlsMx, "required");
         assertThat(requireTlsMx.commands()).anyMatch(command -> command.contains("MAIL FROM:<" + SENDER + ">") && command.endsWith(" REQUIRETLS"));
@@ -215,17 +209,7 @@ class OutboundSecurityTest {
 
     @Test
     void aRequireTlsMessageShouldBounceWith5710WhenTheNextHopLacksRequireTls() throws Exception {
-        try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
-            smtp.ehlo();
-            smtp.startTls();
-            smtp.ehlo();
-            smtp.sendExpect("MAIL FROM:<" + SENDER + "> REQUIRETLS", "250");
-            smtp.sendExpect("RCPT TO:<someone@noreq.test>", "250");
-            smtp.sendExpect("DATA", "354");
-            smtp.writeRaw(message("someone@noreq.test", "noreq").getBytes(StandardCharsets.US_ASCII));
-            smtp.writeRaw(".\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(smtp.readReply()).last().asString().startsWith("250");
-        }
+        sendOverTls(" REQUIRETLS", "someone@noreq.test", message("someone@noreq.test", "noreq"));
 
         assertThat(bounceAbout("someone@noreq.test")).contains("Status: 5.7.10").contains("does not offer REQUIRETLS");
         assertThat(plainTlsMx.count("MAIL", "")).isZero();
