@@ -57,12 +57,6 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
             CacheLimits.DEFAULT, 20, TlsSettings.DEFAULT, Optional.empty(), 50, DEFAULT_DELAY_NOTICE);
     }
 
-    /** The same settings with other TLS settings (tests, and set-ups made in code). */
-    public DeliverySettings withTls(TlsSettings other) {
-        return new DeliverySettings(queue, threads, heloName, retry, timeouts, connectionCache, concurrencyPerDestination, other,
-            sourceAddress, maxReceivedHeaders, delayNotice);
-    }
-
     private static final Set<String> ELEMENTS = Set.of("queue", "threads", "heloName", "retry", "timeouts",
         "connectionCache", "concurrencyPerDestination", "tls", "sourceAddress", "maxReceivedHeaders", "delayNotice");
 

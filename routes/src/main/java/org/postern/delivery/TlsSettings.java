@@ -49,18 +49,6 @@ public record TlsSettings(TlsLevel level, Map<String, NextHopTls> byNextHop, Opt
         return new TlsSettings(level, levels, Optional.empty(), true, Optional.empty());
     }
 
-    public TlsSettings withMtaSts(boolean enabled) {
-        return new TlsSettings(level, byNextHop, caFile, enabled, daneTrustAnchors);
-    }
-
-    public TlsSettings withCaFile(String file) {
-        return new TlsSettings(level, byNextHop, Optional.of(file), mtaSts, daneTrustAnchors);
-    }
-
-    public TlsSettings withDaneTrustAnchors(String file) {
-        return new TlsSettings(level, byNextHop, caFile, mtaSts, Optional.of(file));
-    }
-
     static TlsSettings from(HierarchicalConfiguration<ImmutableNode> xml) throws ConfigurationException {
         if (!xml.containsKey("tls[@level]") && !xml.containsKey("tls[@policy]") && xml.configurationsAt("tls").isEmpty()) {
             return DEFAULT;

@@ -237,10 +237,6 @@ public final class SmtpSession implements AutoCloseable {
         return tls;
     }
 
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
     /** Whether the server announced DSN in its EHLO reply (RFC 3461). */
     public boolean offersDsn() {
         return capabilities.offers("DSN");

@@ -137,16 +137,11 @@ public class TransportSecurity implements AutoCloseable {
         TlsLevel level = options.tls().orElse(configured != null ? configured.level() : settings.level());
         List<String> match = !options.tlsMatch().isEmpty() ? options.tlsMatch()
             : configured != null && options.tls().isEmpty() ? configured.match() : List.of();
-        String domain;
-        String mxOf;
-        if (nextHop.startsWith("mx:")) {
-            domain = nextHop.substring(3);
-            mxOf = domain;
-        } else {
-            NextHop parsed = NextHop.parse(nextHop);
-            domain = parsed instanceof NextHop.Relay relay ? relay.host() : ((NextHop.Lmtp) parsed).host();
-            mxOf = parsed instanceof NextHop.Relay relay && relay.lookupMx() ? relay.host() : null;
-        }
+        NextHop parsed = nextHop.startsWith("mx:") ? new NextHop.Mx() : NextHop.parse(nextHop);
+        String domain = parsed instanceof NextHop.Relay relay ? relay.host()
+            : parsed instanceof NextHop.Lmtp lmtp ? lmtp.host() : nextHop.substring(nextHop.indexOf(':') + 1);
+        // the name whose MX RRset names the hosts (DANE needs it signed); none for a host named in the route
+        String mxOf = parsed instanceof NextHop.Mx ? domain : parsed instanceof NextHop.Relay relay && relay.lookupMx() ? relay.host() : null;
         boolean namesSecure = true;
         if (level == TlsLevel.DANE && mxOf != null && dnssec != null) {
             DnssecLookup.Answer mx = await(dnssec.lookup(mxOf, Type.MX));
