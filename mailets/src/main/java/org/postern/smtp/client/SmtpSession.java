@@ -101,7 +101,8 @@ public final class SmtpSession implements AutoCloseable {
             }
         } else if (policy.mandatory()) {
             lines.quietly("QUIT");
-            throw new SessionFailure(policy.failure(target + " does not offer STARTTLS, which TLS level " + policy.level() + " requires"), null);
+            throw new SessionFailure(policy.failure(target + " does not offer STARTTLS, which TLS level " + policy.level() + " requires"
+                + (options.credentials().isPresent() ? " (the route has credentials, which are never sent in clear)" : "")), null);
         }
         if (tls == null) {
             tls = TlsState.plaintext(policy.level(), note.or(() -> policy.reportOnly().map(advisory -> "no TLS, reported: " + advisory.describe())));
