@@ -38,21 +38,21 @@ public class SmtpProbe {
         for (Target host : hosts) {
             try (SmtpSession session = SmtpSession.open(host, options)) {
                 SmtpReply rcpt = session.probe(recipient.asString());
-                String said = host + " said: " + rcpt;
+                String said = host.key() + " said: " + rcpt;
                 if (rcpt.code() / 100 == 2) {
-                    return new CalloutAnswer.Exists(host.toString(), rcpt.toString());
+                    return new CalloutAnswer.Exists(host.key(), rcpt.toString());
                 }
                 if (rcpt.permanentFailure()) {
-                    return new CalloutAnswer.Unknown(host.toString(), said);
+                    return new CalloutAnswer.Unknown(host.key(), said);
                 }
                 return new CalloutAnswer.TryLater("4.1.1", said);
             } catch (SessionFailure e) {
                 String status = e.reply().enhanced().startsWith("4.4.") ? e.reply().enhanced() : "4.4.0";
-                last = new CalloutAnswer.TryLater(status, host + " refused: " + e.reply());
+                last = new CalloutAnswer.TryLater(status, host.key() + " refused: " + e.reply());
             } catch (SocketTimeoutException e) {
-                last = new CalloutAnswer.TryLater("4.4.1", host + ": timed out");
+                last = new CalloutAnswer.TryLater("4.4.1", host.key() + ": timed out");
             } catch (IOException e) {
-                last = new CalloutAnswer.TryLater("4.4.2", host + ": " + e.getMessage());
+                last = new CalloutAnswer.TryLater("4.4.2", host.key() + ": " + e.getMessage());
             }
         }
         return last;

@@ -59,6 +59,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     private volatile javax.net.ssl.SSLContext tls;
     private volatile long dataEndDelayMillis;
     private final AtomicInteger inTransaction = new AtomicInteger();
+    private final AtomicInteger dataRead = new AtomicInteger();
     private final AtomicInteger maxInTransaction = new AtomicInteger();
     private final List<Integer> tlsConnections = new CopyOnWriteArrayList<>();
     private final List<String> remoteAddresses = new CopyOnWriteArrayList<>();
@@ -166,6 +167,11 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     public ScriptedSmtpPeer slowDataEnd(Duration delay) {
         this.dataEndDelayMillis = delay.toMillis();
         return this;
+    }
+
+    /** How many messages' data the peer has read to the end, whatever it answered (or has not answered yet). */
+    public int dataRead() {
+        return dataRead.get();
     }
 
     /** The most transactions (MAIL to end of data) that were in progress at once. */
@@ -484,6 +490,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
 
     /** The reply after the data (LMTP: one per recipient); records what was taken. False when the connection is to end. */
     private boolean endOfData(OutputStream out, int id, String from, List<String> recipients, byte[] data) throws IOException {
+        dataRead.incrementAndGet();
         int now = inTransaction.incrementAndGet();
         maxInTransaction.accumulateAndGet(now, Math::max);
         try {
