@@ -1,7 +1,6 @@
 package org.postern.acceptance;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,10 @@ import java.util.function.Function;
 
 import org.apache.james.core.MailAddress;
 import org.postern.dns.MxHost;
+import org.postern.routing.NextHop;
 import org.postern.routing.Route;
+import org.postern.smtp.client.Protocol;
+import org.postern.smtp.client.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,19 +102,20 @@ public class CalloutVerifier {
             return new CalloutAnswer.TryLater("4.3.5", "next hop " + route.nextHop() + " of a relay domain cannot be asked");
         }
         probes.incrementAndGet();
-        CalloutAnswer answer = probe.probe(addresses(deliver), recipient);
+        Protocol protocol = route.entry().nextHop() instanceof NextHop.Lmtp ? Protocol.LMTP : Protocol.SMTP;
+        CalloutAnswer answer = probe.probe(targets(deliver), protocol, recipient);
         LOGGER.info("callout <{}> via {}: {}", recipient.asString(), route.nextHop(), answer);
         return answer;
     }
 
-    private static List<InetSocketAddress> addresses(Route.Deliver deliver) {
-        List<InetSocketAddress> addresses = new ArrayList<>();
+    private static List<Target> targets(Route.Deliver deliver) {
+        List<Target> targets = new ArrayList<>();
         for (MxHost host : deliver.hosts()) {
             for (InetAddress address : host.addresses()) {
-                addresses.add(new InetSocketAddress(address, deliver.port()));
+                targets.add(new Target(host.name(), address, deliver.port()));
             }
         }
-        return addresses;
+        return targets;
     }
 
     private void remember(String key, CalloutAnswer answer) {

@@ -33,7 +33,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcDeliveryLedger.class);
     static final String TABLE = "POSTERN_LEDGER";
     private static final int BATCH = 500;
-    private static final String COLUMNS = "AT_MS, QUEUE_ID, MESSAGE_ID, ENVID, SENDER, RECIPIENT, KIND, HOST, ADDRESS, TLS, REPLY, DETAIL";
+    private static final String COLUMNS = "AT_MS, QUEUE_ID, MESSAGE_ID, ENVID, SENDER, RECIPIENT, KIND, HOST, ADDRESS, TLS, REPLY, DETAIL, TLS_LEVEL";
 
     private final DataSource database;
     private final BlockingQueue<LedgerEvent> pending;
@@ -150,7 +150,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (LedgerEvent event : batch) {
                     insert.setLong(1, event.at().toEpochMilli());
                     insert.setString(2, cut(event.queueId(), 255));
@@ -168,6 +168,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
                     }
                     setOptional(insert, 11, event.reply(), 1000);
                     setOptional(insert, 12, event.detail(), 1000);
+                    setOptional(insert, 13, event.tlsLevel(), 64);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -184,6 +185,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
             try (ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
                 while (tables.next()) {
                     if (TABLE.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
+                        addTlsLevelIfMissing(connection);
                         return;
                     }
                 }
@@ -193,7 +195,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
                 ddl.executeUpdate("CREATE TABLE " + TABLE + " (ID " + (sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
                     + ", AT_MS BIGINT NOT NULL, QUEUE_ID VARCHAR(255) NOT NULL, MESSAGE_ID VARCHAR(998), ENVID VARCHAR(100), "
                     + "SENDER VARCHAR(320), RECIPIENT VARCHAR(320), KIND VARCHAR(16) NOT NULL, HOST VARCHAR(255), "
-                    + "ADDRESS VARCHAR(64), TLS SMALLINT, REPLY VARCHAR(1000), DETAIL VARCHAR(1000))");
+                    + "ADDRESS VARCHAR(64), TLS SMALLINT, REPLY VARCHAR(1000), DETAIL VARCHAR(1000), TLS_LEVEL VARCHAR(64))");
                 for (String column : List.of("QUEUE_ID", "MESSAGE_ID", "ENVID", "SENDER", "RECIPIENT", "AT_MS")) {
                     ddl.executeUpdate("CREATE INDEX " + TABLE + "_" + column + " ON " + TABLE + " (" + column + ")");
                 }
@@ -202,6 +204,25 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
                 connection.commit();
             }
         }
+    }
+
+    /** Ledgers made before the TLS level was recorded get its column (empty for their old events). */
+    private static void addTlsLevelIfMissing(Connection connection) throws SQLException {
+        try (Statement probe = connection.createStatement()) {
+            probe.executeQuery("SELECT TLS_LEVEL FROM " + TABLE + " WHERE 1 = 0").close();
+            return;
+        } catch (SQLException missing) {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        }
+        try (Statement ddl = connection.createStatement()) {
+            ddl.executeUpdate("ALTER TABLE " + TABLE + " ADD COLUMN TLS_LEVEL VARCHAR(64)");
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        LOGGER.info("ledger: added column TLS_LEVEL to {}", TABLE);
     }
 
     private static String column(LedgerQuery.Key key) {
@@ -221,7 +242,8 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
             Optional.ofNullable(row.getString("MESSAGE_ID")), Optional.ofNullable(row.getString("ENVID")),
             row.getString("SENDER"), row.getString("RECIPIENT"), LedgerEvent.Kind.valueOf(row.getString("KIND")),
             Optional.ofNullable(row.getString("HOST")), Optional.ofNullable(row.getString("ADDRESS")), tlsUsed,
-            Optional.ofNullable(row.getString("REPLY")), Optional.ofNullable(row.getString("DETAIL")));
+            Optional.ofNullable(row.getString("TLS_LEVEL")), Optional.ofNullable(row.getString("REPLY")),
+            Optional.ofNullable(row.getString("DETAIL")));
     }
 
     private static void setOptional(PreparedStatement statement, int index, Optional<String> value, int max) throws SQLException {

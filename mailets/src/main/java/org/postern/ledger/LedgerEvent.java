@@ -4,12 +4,13 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One line of a recipient's history: what happened to it, when, and the evidence (host, address, TLS, the remote
- * reply with its queue id). Optional fields are empty when the event has no such detail.
+ * One line of a recipient's history: what happened to it, when, and the evidence (host, address, TLS: whether the
+ * session was encrypted and its level, e.g. {@code dane/verified}, the remote reply with its queue id). Optional
+ * fields are empty when the event has no such detail.
  */
 public record LedgerEvent(Instant at, String queueId, Optional<String> messageId, Optional<String> envelopeId,
                           String sender, String recipient, Kind kind, Optional<String> host, Optional<String> address,
-                          Optional<Boolean> tls, Optional<String> reply, Optional<String> detail) {
+                          Optional<Boolean> tls, Optional<String> tlsLevel, Optional<String> reply, Optional<String> detail) {
     public enum Kind {
         /** accepted over SMTP (or made here) and entered the pipeline */
         ARRIVED,
@@ -30,25 +31,31 @@ public record LedgerEvent(Instant at, String queueId, Optional<String> messageId
     /** Starts an event for one recipient of one mail; the evidence is added with the {@code with…} methods. */
     public static LedgerEvent of(Instant at, String queueId, String sender, String recipient, Kind kind) {
         return new LedgerEvent(at, queueId, Optional.empty(), Optional.empty(), sender, recipient, kind,
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public LedgerEvent withMessage(Optional<String> messageId, Optional<String> envelopeId) {
-        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls, reply, detail);
+        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls, tlsLevel, reply, detail);
     }
 
     public LedgerEvent withHost(String host, String address, boolean tls) {
         return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind,
-            Optional.ofNullable(host), Optional.ofNullable(address), Optional.of(tls), reply, detail);
+            Optional.ofNullable(host), Optional.ofNullable(address), Optional.of(tls), tlsLevel, reply, detail);
+    }
+
+    /** The TLS level the session ran under and what it got, e.g. {@code may/encrypted}, {@code dane/verified}. */
+    public LedgerEvent withTlsLevel(String level) {
+        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls,
+            Optional.ofNullable(level), reply, detail);
     }
 
     public LedgerEvent withReply(String reply) {
-        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls,
+        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls, tlsLevel,
             Optional.ofNullable(reply), detail);
     }
 
     public LedgerEvent withDetail(String detail) {
-        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls, reply,
+        return new LedgerEvent(at, queueId, messageId, envelopeId, sender, recipient, kind, host, address, tls, tlsLevel, reply,
             Optional.ofNullable(detail));
     }
 }

@@ -67,6 +67,7 @@ public class LedgerRoutes implements Routes {
         event.host().ifPresent(host -> answer.put("host", host));
         event.address().ifPresent(address -> answer.put("address", address));
         event.tls().ifPresent(tls -> answer.put("tls", tls));
+        event.tlsLevel().ifPresent(level -> answer.put("tlsLevel", level));
         event.reply().ifPresent(reply -> answer.put("reply", reply));
         event.detail().ifPresent(detail -> answer.put("detail", detail));
         return answer;

@@ -32,11 +32,22 @@ public class NextHopResolver {
         if (nextHop instanceof NextHop.Error error) {
             return done(domain, entry, new Route.Failed(error.status(), error.text()));
         }
+        if (nextHop instanceof NextHop.Camel camel) {
+            return done(domain, entry, new Route.Endpoint(camel.endpoint()));
+        }
+        if (nextHop instanceof NextHop.Lmtp lmtp) {
+            return mx.hostAddresses(lmtp.host()).thenApply(result -> new Route(domain, entry, fromDns(result, lmtp.port())));
+        }
         if (nextHop instanceof NextHop.Relay relay) {
             return (relay.lookupMx() ? mx.lookup(relay.host()) : mx.hostAddresses(relay.host()))
                 .thenApply(result -> new Route(domain, entry, fromDns(result, relay.port())));
         }
         return mx.lookup(domain).thenApply(result -> new Route(domain, entry, fromDns(result, 25)));
+    }
+
+    /** The table entry behind a recorded next hop (its options: TLS level, credentials, source address). */
+    public TransportTable.Entry entryFor(String nextHop, String domain) {
+        return table.entryFor(nextHop, domain);
     }
 
     private static CompletionStage<Route> done(String domain, TransportTable.Entry entry, Route.Outcome outcome) {

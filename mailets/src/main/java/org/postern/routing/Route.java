@@ -23,6 +23,10 @@ public record Route(String domain, TransportTable.Entry entry, Outcome outcome) 
     public record Local() implements Outcome {
     }
 
+    /** Hand the mail to this Camel endpoint ({@code camel:} next hops). */
+    public record Endpoint(String uri) implements Outcome {
+    }
+
     public record Discard() implements Outcome {
     }
 
@@ -33,7 +37,7 @@ public record Route(String domain, TransportTable.Entry entry, Outcome outcome) 
         }
     }
 
-    /** What matchers compare: "mx:example.com", "smtp:[10.0.0.5]:2525", "local", "discard", "error". */
+    /** What matchers compare: "mx:example.com", "smtp:[10.0.0.5]:2525", "lmtp:[10.0.0.9]:24", "camel:direct:x", "local", "discard", "error". */
     public String nextHop() {
         if (outcome instanceof Failed) {
             return "error";
@@ -44,7 +48,7 @@ public record Route(String domain, TransportTable.Entry entry, Outcome outcome) 
         if (outcome instanceof Discard) {
             return "discard";
         }
-        return entry.nextHop() instanceof NextHop.Mx ? "mx:" + domain : entry.nextHop().asString();
+        return entry.recordedNextHop(domain);
     }
 
     /** One line for logs and the mail attribute: entry, hosts and addresses. */

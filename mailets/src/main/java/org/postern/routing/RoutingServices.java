@@ -26,6 +26,7 @@ public class RoutingServices {
     private final FileSystem fileSystem;
     private final Map<String, NextHopResolver> resolvers = new HashMap<>();
     private MxLookup mx;
+    private DnsSettings dns;
 
     @Inject
     public RoutingServices(ConfigurationProvider configuration, FileSystem fileSystem) {
@@ -52,9 +53,17 @@ public class RoutingServices {
         return mx();
     }
 
+    /** The DNS servers and limits of dnsservice.xml (delivery builds its DNSSEC-validating resolver on them). */
+    public synchronized DnsSettings dnsSettings() throws ConfigurationException {
+        if (dns == null) {
+            dns = DnsSettings.from(configuration.getConfiguration("dnsservice"));
+        }
+        return dns;
+    }
+
     private synchronized MxLookup mx() throws ConfigurationException {
         if (mx == null) {
-            mx = DnsSettings.from(configuration.getConfiguration("dnsservice")).mxLookup();
+            mx = dnsSettings().mxLookup();
         }
         return mx;
     }

@@ -2,6 +2,7 @@ package org.postern.routing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,10 @@ import org.xml.sax.helpers.DefaultHandler;
  * <transport>
  *     <route domain="example.com" action="smtp:[10.0.0.5]:2525"/>    <!-- this domain only -->
  *     <route domain=".example.com" action="mx"/>                     <!-- its subdomains -->
- *     <route domain="partner.test" action="smtp:[smtp.isp.test]:587" user="gw" password="secret" tls="required"/>
+ *     <route domain="partner.test" action="smtp:[smtp.isp.test]:587" user="gw" passwordFile="isp.secret" tls="secure"/>
+ *     <route domain="bank.test" action="mx" tls="dane" sourceAddress="192.0.2.7"/>
+ *     <route domain="mail.test" action="lmtp:[10.0.0.9]:24"/>
+ *     <route domain="archive.test" action="camel:direct:archive"/>
  *     <route domain="old.test" action="error:5.1.2 This domain no longer receives mail"/>
  *     <route domain="*" action="mx"/>                                 <!-- everything else -->
  * </transport>
@@ -34,14 +38,30 @@ import org.xml.sax.helpers.DefaultHandler;
  * <p>Lookup order, most specific first: the exact domain, then {@code .parent} entries from the closest parent
  * up, then {@code *}; with no match the answer is {@code mx}. Domains compare case-insensitively and without a
  * trailing dot. Each entry remembers its line, so that "where would this go?" can name it.</p>
+ *
+ * <p>An {@code mx}, {@code smtp:} or {@code lmtp:} route may say how to reach its hosts ({@link RouteOptions}):
+ * {@code tls} (a {@link org.postern.smtp.client.TlsLevel}), {@code tlsMatch} (names for {@code verify}/{@code secure}, separated by
+ * {@code :} or spaces; a leading dot means any subdomain), {@code user} with {@code password} or
+ * {@code passwordFile} (relative to this file's folder; its first line is the password) for AUTH, which needs a
+ * level that never sends in clear ({@code encrypt}, {@code verify}, {@code secure}; the default then is
+ * {@code encrypt}), and {@code sourceAddress}, an address of this host to connect from.</p>
  */
 public final class TransportTable {
     public static final String FILE = "transport.xml";
     public static final TransportTable EMPTY = new TransportTable(Map.of(), Optional.empty());
 
-    /** A table line: the pattern that matched and the next hop it names. */
-    public record Entry(String pattern, NextHop nextHop, int line) {
-        public static final Entry DEFAULT = new Entry("(default)", new NextHop.Mx(), 0);
+    /** A table line: the pattern that matched, the next hop it names and how to reach its hosts. */
+    public record Entry(String pattern, NextHop nextHop, int line, RouteOptions options) {
+        public static final Entry DEFAULT = new Entry("(default)", new NextHop.Mx(), 0, RouteOptions.NONE);
+
+        public Entry(String pattern, NextHop nextHop, int line) {
+            this(pattern, nextHop, line, RouteOptions.NONE);
+        }
+
+        /** The next hop as {@code ResolveNextHop} records it for a domain this entry routes. */
+        public String recordedNextHop(String domain) {
+            return nextHop instanceof NextHop.Mx ? "mx:" + normalize(domain) : nextHop.asString();
+        }
     }
 
     private final Map<String, Entry> byPattern;
@@ -67,13 +87,35 @@ public final class TransportTable {
         return fallback.orElse(Entry.DEFAULT);
     }
 
+    /**
+     * The entry behind a recorded next hop: the domain's own entry while it still names that next hop, else the
+     * first entry that does (the table changed since), else {@link Entry#DEFAULT} (no options).
+     */
+    public Entry entryFor(String nextHop, String domain) {
+        Entry own = lookup(domain);
+        if (own.recordedNextHop(domain).equals(nextHop)) {
+            return own;
+        }
+        for (Entry entry : byPattern.values()) {
+            if (!(entry.nextHop() instanceof NextHop.Mx) && entry.nextHop().asString().equals(nextHop)) {
+                return entry;
+            }
+        }
+        return fallback.filter(entry -> entry.recordedNextHop(domain).equals(nextHop)).orElse(Entry.DEFAULT);
+    }
+
     public int size() {
         return byPattern.size() + (fallback.isPresent() ? 1 : 0);
     }
 
     /** Parses a table; a mistake throws {@link InvalidTableException} naming the line and the value. */
     public static TransportTable parse(InputStream xml, String source) throws IOException {
-        Parser parser = new Parser(source);
+        return parse(xml, source, Path.of("."));
+    }
+
+    /** The same, {@code passwordFile} names relative to {@code folder}. */
+    public static TransportTable parse(InputStream xml, String source, Path folder) throws IOException {
+        Parser parser = new Parser(source, folder);
         try {
             SAXParserFactory factory = SAXParserFactory.newInstance();
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -100,15 +142,20 @@ public final class TransportTable {
         }
     }
 
+    private static final java.util.Set<String> ATTRIBUTES = java.util.Set.of("domain", "action", "user", "password",
+        "passwordFile", "tls", "tlsMatch", "sourceAddress");
+
     private static final class Parser extends DefaultHandler {
         private final String source;
+        private final Path folder;
         private final Map<String, Entry> entries = new HashMap<>();
         private Optional<Entry> fallback = Optional.empty();
         private Locator locator;
         private final List<String> path = new ArrayList<>();
 
-        Parser(String source) {
+        Parser(String source, Path folder) {
             this.source = source;
+            this.folder = folder;
         }
 
         @Override
@@ -134,14 +181,25 @@ public final class TransportTable {
             if (domain == null || domain.isBlank()) {
                 throw fail(line, "<route domain>", "is required");
             }
+            for (int i = 0; i < attributes.getLength(); i++) {
+                if (!ATTRIBUTES.contains(attributes.getQName(i))) {
+                    throw fail(line, "<route domain=\"" + domain + "\">", "unknown attribute " + attributes.getQName(i) + "; known: " + ATTRIBUTES);
+                }
+            }
             NextHop nextHop;
             try {
-                nextHop = withOptions(NextHop.parse(action), attributes);
+                nextHop = NextHop.parse(action);
             } catch (IllegalArgumentException e) {
                 throw fail(line, "<route domain=\"" + domain + "\" action>", "'" + action + "': " + e.getMessage());
             }
+            RouteOptions options;
+            try {
+                options = RouteOptionsParser.parse(nextHop, attributes::getValue, folder);
+            } catch (IllegalArgumentException e) {
+                throw fail(line, "<route domain=\"" + domain + "\" action=\"" + action + "\">", e.getMessage());
+            }
             String pattern = domain.equals("*") ? "*" : normalize(domain);
-            Entry entry = new Entry(pattern, nextHop, line);
+            Entry entry = new Entry(pattern, nextHop, line, options);
             if (pattern.equals("*")) {
                 if (fallback.isPresent()) {
                     throw fail(line, "<route domain=\"*\">", "duplicate of line " + fallback.get().line());
@@ -155,30 +213,6 @@ public final class TransportTable {
         @Override
         public void endElement(String uri, String localName, String element) {
             path.remove(path.size() - 1);
-        }
-
-        private NextHop withOptions(NextHop nextHop, Attributes attributes) {
-            String user = attributes.getValue("user");
-            String password = attributes.getValue("password");
-            String tls = attributes.getValue("tls");
-            if (user == null && password == null && tls == null) {
-                return nextHop;
-            }
-            if (!(nextHop instanceof NextHop.Relay relay)) {
-                throw new IllegalArgumentException("user, password and tls apply to smtp: actions only");
-            }
-            if ((user == null) != (password == null)) {
-                throw new IllegalArgumentException("user and password go together");
-            }
-            if (tls != null && !tls.equals("required") && !tls.equals("may")) {
-                throw new IllegalArgumentException("tls must be 'required' or 'may', not '" + tls + "'");
-            }
-            if (user != null && "may".equals(tls)) {
-                throw new IllegalArgumentException("credentials are only sent over TLS: use tls=\"required\"");
-            }
-            // Credentials are never sent in clear: a route with a user requires TLS.
-            return new NextHop.Relay(relay.host(), relay.port(), relay.lookupMx(),
-                Optional.ofNullable(user).map(name -> new NextHop.Credentials(name, password)), "required".equals(tls) || user != null);
         }
 
         private SAXException fail(int line, String element, String problem) {

@@ -21,11 +21,17 @@ public final class TransportTableFile {
     }
 
     public static TransportTableFile load(Path file, Clock clock) throws IOException {
-        return new TransportTableFile(WatchedFile.load(file, clock, TransportTable::parse, TransportTable.EMPTY,
-            table -> table.size() + " routes"));
+        Path folder = file.toAbsolutePath().getParent();
+        return new TransportTableFile(WatchedFile.load(file, clock, (in, source) -> TransportTable.parse(in, source, folder),
+            TransportTable.EMPTY, table -> table.size() + " routes"));
     }
 
     public TransportTable.Entry lookup(String domain) {
         return file.current().lookup(domain);
+    }
+
+    /** See {@link TransportTable#entryFor}. */
+    public TransportTable.Entry entryFor(String nextHop, String domain) {
+        return file.current().entryFor(nextHop, domain);
     }
 }

@@ -21,6 +21,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -36,6 +37,11 @@ import org.xbill.DNS.Type;
  * A DNS server on loopback that speaks the wire protocol over UDP and TCP (same port), answering from a per-test
  * zone: NXDOMAIN for unknown names, as maddy's test DNS does. Behaviours per name: SERVFAIL, no answer at all
  * (timeout), or a truncated UDP answer that must be asked again over TCP. Counts the queries it receives.
+ *
+ * <p>DNSSEC: {@link #sign} makes a zone signed (one ECDSA P-256 key, RFC 6605): to queries with the DO bit, its
+ * answers carry RRSIGs, its DNSKEY is served, and negative answers carry the signed SOA and NSEC records that prove
+ * them (RFC 4035); {@link SignedZone#trustAnchor()} is what a validating resolver starts from. {@link #bogus} gives
+ * a name signatures that do not verify.</p>
  */
 public final class LoopbackDnsServer implements AutoCloseable {
     public enum Transport { UDP, TCP }
@@ -50,6 +56,15 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final Set<Name> truncateOverUdp = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
+    private final Map<Name, SignedZone> signed = new ConcurrentHashMap<>();
+    private final Set<Name> bogus = ConcurrentHashMap.newKeySet();
+
+    /** A signed zone: its apex, key and the trust anchor (a DNSKEY record in zone-file form) to validate it with. */
+    public record SignedZone(Name apex, DNSKEYRecord key, java.security.PrivateKey privateKey) {
+        public String trustAnchor() {
+            return key.toString() + "\n";
+        }
+    }
     private volatile boolean running = true;
 
     private LoopbackDnsServer(DatagramSocket udp, ServerSocket tcp) {
@@ -134,6 +149,38 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return add(new CNAMERecord(name(alias), DClass.IN, ttl, name(target)));
     }
 
+    public LoopbackDnsServer txt(String owner, String text, long ttl) {
+        return add(new org.xbill.DNS.TXTRecord(name(owner), DClass.IN, ttl, text));
+    }
+
+    /** {@code _port._tcp.host} TLSA (RFC 6698). */
+    public LoopbackDnsServer tlsa(String host, int port, int usage, int selector, int matchingType, byte[] data, long ttl) {
+        return add(new org.xbill.DNS.TLSARecord(name("_" + port + "._tcp." + host), DClass.IN, ttl, usage, selector, matchingType, data));
+    }
+
+    /** Signs the zone at {@code apex} (and everything below it) with a fresh key. */
+    public SignedZone sign(String apex) {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair pair = generator.generateKeyPair();
+            Name zone = name(apex);
+            DNSKEYRecord key = new DNSKEYRecord(zone, DClass.IN, 3600, DNSKEYRecord.Flags.ZONE_KEY | DNSKEYRecord.Flags.SEP_KEY,
+                DNSKEYRecord.Protocol.DNSSEC, org.xbill.DNS.DNSSEC.Algorithm.ECDSAP256SHA256, pair.getPublic());
+            SignedZone zoneKey = new SignedZone(zone, key, pair.getPrivate());
+            signed.put(zone, zoneKey);
+            return zoneKey;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign " + apex, e);
+        }
+    }
+
+    /** The records of this owner get signatures that do not verify (a forged answer). */
+    public LoopbackDnsServer bogus(String owner) {
+        bogus.add(name(owner));
+        return this;
+    }
+
     public LoopbackDnsServer add(Record record) {
         zone.computeIfAbsent(record.getName(), any -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(record);
         return this;
@@ -182,6 +229,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
         }
         response.getHeader().setFlag(Flags.RA);
         response.addRecord(question, Section.QUESTION);
+        SignedZone zone = zoneOf(owner);
+        boolean dnssec = zone != null && query.getOPT() != null && (query.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+        if (query.getOPT() != null) {
+            response.addRecord(new org.xbill.DNS.OPTRecord(4096, 0, 0, dnssec ? org.xbill.DNS.ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        }
         if (servfail.contains(owner)) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
             return response.toWire();
@@ -189,6 +241,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
         if (transport == Transport.UDP && truncateOverUdp.contains(owner)) {
             response.getHeader().setFlag(Flags.TC);
             return response.toWire();
+        }
+        if (dnssec) {
+            return signedAnswer(response, zone, owner, question.getType()).toWire();
         }
         List<Record> answers = resolve(owner, question.getType(), 0);
         if (answers == null) {
@@ -201,6 +256,92 @@ public final class LoopbackDnsServer implements AutoCloseable {
             response.addRecord(NEGATIVE_SOA, Section.AUTHORITY);
         }
         return response.toWire();
+    }
+
+    // ---- DNSSEC
+
+    private SignedZone zoneOf(Name owner) {
+        SignedZone best = null;
+        for (SignedZone zone : signed.values()) {
+            if (owner.subdomain(zone.apex()) && (best == null || zone.apex().labels() > best.apex().labels())) {
+                best = zone;
+            }
+        }
+        return best;
+    }
+
+    /** A signed zone's answer: the RRsets with their RRSIGs; a negative answer proven by the SOA and NSEC records. */
+    private Message signedAnswer(Message response, SignedZone zone, Name owner, int type) {
+        List<Record> answers = type == Type.DNSKEY && owner.equals(zone.apex()) ? List.of(zone.key()) : resolve(owner, type, 0);
+        if (answers != null && !answers.isEmpty()) {
+            addSigned(response, zone, answers, Section.ANSWER);
+            return response;
+        }
+        java.util.TreeSet<Name> names = new java.util.TreeSet<>();
+        names.add(zone.apex());
+        this.zone.keySet().stream().filter(name -> name.subdomain(zone.apex())).forEach(names::add);
+        List<Record> proof = new ArrayList<>();
+        proof.add(soa(zone));
+        if (answers == null) {
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+            proof.add(nsec(zone, names, names.lower(owner)));
+            Name encloser = owner;
+            while (!names.contains(encloser) && encloser.labels() > zone.apex().labels()) {
+                encloser = new Name(encloser, 1);
+            }
+            Name wildcard = Name.fromConstantString("*." + encloser);
+            Name coveringWildcard = names.lower(wildcard);
+            if (!coveringWildcard.equals(names.lower(owner))) {
+                proof.add(nsec(zone, names, coveringWildcard));
+            }
+        } else {
+            proof.add(nsec(zone, names, owner));
+        }
+        addSigned(response, zone, proof, Section.AUTHORITY);
+        return response;
+    }
+
+    private Record soa(SignedZone zone) {
+        return new org.xbill.DNS.SOARecord(zone.apex(), DClass.IN, 60, Name.fromConstantString("ns." + zone.apex()),
+            Name.fromConstantString("hostmaster." + zone.apex()), 1, 3600, 600, 86400, 60);
+    }
+
+    /** The NSEC record at {@code at}: the next name of the zone, and the types {@code at} has. */
+    private Record nsec(SignedZone zone, java.util.TreeSet<Name> names, Name at) {
+        Name next = names.higher(at);
+        java.util.Set<Integer> types = new java.util.TreeSet<>(List.of(Type.RRSIG, Type.NSEC));
+        if (at.equals(zone.apex())) {
+            types.addAll(List.of(Type.SOA, Type.DNSKEY));
+        }
+        this.zone.getOrDefault(at, List.of()).forEach(record -> types.add(record.getType()));
+        return new org.xbill.DNS.NSECRecord(at, DClass.IN, 60, next == null ? zone.apex() : next,
+            types.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Adds the records and one RRSIG per RRset (one that does not verify for a bogus owner). */
+    private void addSigned(Message response, SignedZone zone, List<Record> records, int section) {
+        Map<String, List<Record>> sets = new java.util.LinkedHashMap<>();
+        for (Record record : records) {
+            sets.computeIfAbsent(record.getName() + "/" + record.getType(), any -> new ArrayList<>()).add(record);
+        }
+        java.time.Instant now = java.time.Instant.now();
+        for (List<Record> set : sets.values()) {
+            set.forEach(record -> response.addRecord(record, section));
+            try {
+                org.xbill.DNS.RRSIGRecord signature = org.xbill.DNS.DNSSEC.sign(new org.xbill.DNS.RRset(set), zone.key(),
+                    zone.privateKey(), now.minusSeconds(3600), now.plusSeconds(86400));
+                if (bogus.contains(set.get(0).getName())) {
+                    byte[] forged = signature.getSignature().clone();
+                    forged[forged.length / 2] ^= 0x55;
+                    signature = new org.xbill.DNS.RRSIGRecord(signature.getName(), signature.getDClass(), signature.getTTL(),
+                        signature.getTypeCovered(), signature.getAlgorithm(), signature.getOrigTTL(), signature.getExpire(),
+                        signature.getTimeSigned(), signature.getFootprint(), signature.getSigner(), forged);
+                }
+                response.addRecord(signature, section);
+            } catch (org.xbill.DNS.DNSSEC.DNSSECException e) {
+                throw new IllegalStateException("cannot sign " + set, e);
+            }
+        }
     }
 
     /** Records for (owner, type), following CNAMEs; null when the owner does not exist at all. */

@@ -23,14 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers a command whose argument contains a text with a reply, or drops the connection, or stalls (answers
  * nothing), for a number of times or always; everything else gets a normal answer. Commands are SMTP verbs plus
  * {@code CONNECT} (the greeting) and {@code DOT} (the end of data). Records every connection and every message
- * received (envelope and the data with dot-stuffing removed). Serves each connection in its own thread; replies
- * in order, so clients may pipeline. Like James's MockSMTPServer, but on sockets bound to one 127.x address.
+ * received (envelope and the data with dot-stuffing removed; with {@code CHUNKING} offered, the BDAT bytes exactly
+ * as they came). Serves each connection in its own thread; replies in order, so clients may pipeline. Can require
+ * AUTH (PLAIN, LOGIN) after STARTTLS ({@link #auth}), and speak LMTP ({@link #lmtp}: LHLO, one reply per recipient
+ * after the data, scripted with {@code on("DOT", recipient, reply)}). Like James's MockSMTPServer, but on sockets
+ * bound to one 127.x address.
  */
 public final class ScriptedSmtpPeer implements AutoCloseable {
     public static final String DROP = "<drop>";
     public static final String STALL = "<stall>";
     /** For DATA: answers 354, then stops reading (the client's writes block once the socket buffers are full). */
     public static final String STALL_READING = "<354 then stop reading>";
+    /** For STARTTLS: answers 220, then sends no TLS but plain text and hangs up (the client's handshake fails). */
+    public static final String TLS_BROKEN = "<220 then no TLS>";
 
     /** One message as the peer received it. */
     /**
@@ -59,8 +64,15 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
     private volatile javax.net.ssl.SSLContext tls;
     private volatile long dataEndDelayMillis;
     private final AtomicInteger inTransaction = new AtomicInteger();
+    private final AtomicInteger dataRead = new AtomicInteger();
     private final AtomicInteger maxInTransaction = new AtomicInteger();
     private final List<Integer> tlsConnections = new CopyOnWriteArrayList<>();
+    private final List<String> remoteAddresses = new CopyOnWriteArrayList<>();
+    private final List<String> authenticated = new CopyOnWriteArrayList<>();
+    private volatile String authUser;
+    private volatile String authPassword;
+    private volatile String authMechanisms = "PLAIN LOGIN";
+    private volatile boolean lmtp;
 
     private ScriptedSmtpPeer(ServerSocket server) {
         this.server = server;
@@ -124,10 +136,47 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Requires AUTH with these credentials before MAIL (530 5.7.0 otherwise), offered only once the connection is
+     * TLS (538 5.7.11 before); wrong credentials get 535 5.7.8.
+     */
+    public ScriptedSmtpPeer auth(String user, String password) {
+        this.authUser = user;
+        this.authPassword = password;
+        return this;
+    }
+
+    /** The AUTH mechanisms announced, e.g. "LOGIN" (default "PLAIN LOGIN"). */
+    public ScriptedSmtpPeer authMechanisms(String mechanisms) {
+        this.authMechanisms = mechanisms;
+        return this;
+    }
+
+    /** Speaks LMTP (RFC 2033): LHLO, and after the data one reply per accepted recipient ({@code on("DOT", recipient, …)}). */
+    public ScriptedSmtpPeer lmtp() {
+        this.lmtp = true;
+        return this;
+    }
+
+    /** The client address of every connection, in order. */
+    public List<String> remoteAddresses() {
+        return List.copyOf(remoteAddresses);
+    }
+
+    /** "connection user" for every successful AUTH. */
+    public List<String> authentications() {
+        return List.copyOf(authenticated);
+    }
+
     /** Waits this long before answering the end of data, so that transactions overlap. */
     public ScriptedSmtpPeer slowDataEnd(Duration delay) {
         this.dataEndDelayMillis = delay.toMillis();
         return this;
+    }
+
+    /** How many messages' data the peer has read to the end, whatever it answered (or has not answered yet). */
+    public int dataRead() {
+        return dataRead.get();
     }
 
     /** The most transactions (MAIL to end of data) that were in progress at once. */
@@ -187,6 +236,21 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         return connections.get();
     }
 
+    /** Waits (bounded) until a message containing {@code text} arrived (its Subject, say); returns the first one. */
+    public Message awaitMessage(String text, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (Message message : messages) {
+                if (message.text().contains(text)) {
+                    return message;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no message containing '" + text + "' at " + host() + ":" + port() + " within " + timeout
+            + "; commands " + commands);
+    }
+
     /** Waits (bounded) until {@code count} messages arrived; returns them. */
     public List<Message> awaitMessages(int count, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
@@ -205,6 +269,7 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 sockets.add(socket);
+                remoteAddresses.add(socket.getInetAddress().getHostAddress());
                 int id = connections.incrementAndGet();
                 Thread session = new Thread(() -> serve(socket, id), "scripted-smtp-session-" + id);
                 session.setDaemon(true);
@@ -239,6 +304,8 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
             }
             String from = null;
             List<String> recipients = new ArrayList<>();
+            boolean loggedIn = false;
+            java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
             for (int lines = 0; lines < 10_000; lines++) {
                 String line = readLine(in);
                 if (line == null) {
@@ -249,13 +316,26 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                 String argument = line.contains(" ") ? line.substring(line.indexOf(' ') + 1) : "";
                 String reply = scripted(verb, argument);
                 switch (verb) {
-                    case "EHLO" -> {
-                        String offered = extensions + (tls != null && !(socket instanceof javax.net.ssl.SSLSocket) ? "\r\n250-STARTTLS" : "");
+                    case "EHLO", "LHLO" -> {
+                        if (lmtp != verb.equals("LHLO")) {
+                            if (!answer(out, reply, "500 5.5.1 " + (lmtp ? "LHLO" : "EHLO") + " expected")) {
+                                return;
+                            }
+                            continue;
+                        }
+                        boolean secure = socket instanceof javax.net.ssl.SSLSocket;
+                        String offered = extensions + (tls != null && !secure ? "\r\n250-STARTTLS" : "")
+                            + (authUser != null && secure ? "\r\n250-AUTH " + authMechanisms : "");
                         if (!answer(out, reply, offered.isEmpty() ? "250 peer.test" : "250-peer.test\r\n250-" + offered + "\r\n250 HELP")) {
                             return;
                         }
                     }
                     case "STARTTLS" -> {
+                        if (TLS_BROKEN.equals(reply)) {
+                            answer(out, null, "220 2.0.0 Ready to start TLS");
+                            answer(out, null, "this is not a TLS handshake");
+                            return;
+                        }
                         if (tls == null || socket instanceof javax.net.ssl.SSLSocket || reply != null) {
                             if (!answer(out, reply, "502 5.5.1 no TLS here")) {
                                 return;
@@ -278,7 +358,48 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         from = null;
                         recipients.clear();
                     }
+                    case "AUTH" -> {
+                        if (reply == null && authUser != null && !(socket instanceof javax.net.ssl.SSLSocket)) {
+                            reply = "538 5.7.11 Encryption required for requested authentication mechanism";
+                        }
+                        if (reply != null || authUser == null) {
+                            if (!answer(out, reply, "502 5.5.2 Error: command not recognized")) {
+                                return;
+                            }
+                            continue;
+                        }
+                        String[] words = argument.split(" ");
+                        String user;
+                        String password;
+                        if (words[0].equalsIgnoreCase("PLAIN")) {
+                            String response = words.length > 1 ? words[1] : null;
+                            if (response == null) {
+                                answer(out, null, "334 ");
+                                response = readLine(in);
+                            }
+                            String[] parts = new String(java.util.Base64.getDecoder().decode(response.trim()), StandardCharsets.UTF_8).split("\0", -1);
+                            user = parts.length == 3 ? parts[1] : "";
+                            password = parts.length == 3 ? parts[2] : "";
+                        } else if (words[0].equalsIgnoreCase("LOGIN")) {
+                            answer(out, null, "334 VXNlcm5hbWU6");
+                            user = new String(java.util.Base64.getDecoder().decode(readLine(in).trim()), StandardCharsets.UTF_8);
+                            answer(out, null, "334 UGFzc3dvcmQ6");
+                            password = new String(java.util.Base64.getDecoder().decode(readLine(in).trim()), StandardCharsets.UTF_8);
+                        } else {
+                            answer(out, null, "504 5.5.4 Unrecognized authentication type");
+                            continue;
+                        }
+                        loggedIn = authUser.equals(user) && authPassword.equals(password);
+                        if (loggedIn) {
+                            authenticated.add(id + " " + user);
+                        }
+                        answer(out, null, loggedIn ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+                    }
                     case "MAIL" -> {
+                        if (reply == null && authUser != null && !loggedIn) {
+                            reply = "530 5.7.0 Authentication required";
+                        }
+                        chunks.reset();
                         from = address(argument);
                         recipients.clear();
                         if (!answer(out, reply, "250 2.1.0 Ok")) {
@@ -316,22 +437,37 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
                         if (data == null) {
                             return;
                         }
-                        int now = inTransaction.incrementAndGet();
-                        maxInTransaction.accumulateAndGet(now, Math::max);
-                        try {
-                            Thread.sleep(dataEndDelayMillis);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } finally {
-                            inTransaction.decrementAndGet();
-                        }
-                        String end = scripted("DOT", "");
-                        if (end == null || end.startsWith("2")) {
-                            messages.add(new Message(id, from, List.copyOf(recipients), data, raw.toByteArray()));
-                        }
-                        if (!answer(out, end, "250 2.0.0 Ok: queued as Q" + queued.incrementAndGet())) {
+                        if (!endOfData(out, id, from, recipients, data, raw.toByteArray())) {
                             return;
                         }
+                        from = null;
+                        recipients.clear();
+                    }
+                    case "BDAT" -> {
+                        String[] words = argument.trim().split("\\s+");
+                        int size = Integer.parseInt(words[0]);
+                        boolean last = words.length > 1 && words[1].equalsIgnoreCase("LAST");
+                        byte[] chunk = in.readNBytes(size);
+                        if (chunk.length < size) {
+                            return;
+                        }
+                        chunks.write(chunk);
+                        if (reply == null && (from == null || recipients.isEmpty())) {
+                            reply = "554 5.5.1 Error: no valid recipients";
+                        }
+                        if (reply != null || !last) {
+                            if (!answer(out, reply, "250 2.0.0 " + size + " octets received")) {
+                                return;
+                            }
+                            if (reply != null) {
+                                chunks.reset();
+                            }
+                            continue;
+                        }
+                        if (!endOfData(out, id, from, recipients, chunks.toByteArray(), chunks.toByteArray())) {
+                            return;
+                        }
+                        chunks.reset();
                         from = null;
                         recipients.clear();
                     }
@@ -356,6 +492,42 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away
         }
+    }
+
+    /** The reply after the data (LMTP: one per recipient); records what was taken. False when the connection is to end. */
+    /** {@code raw}: the bytes as they came on the wire (dot-stuffed, with the terminator for DATA). */
+    private boolean endOfData(OutputStream out, int id, String from, List<String> recipients, byte[] data, byte[] raw) throws IOException {
+        dataRead.incrementAndGet();
+        int now = inTransaction.incrementAndGet();
+        maxInTransaction.accumulateAndGet(now, Math::max);
+        try {
+            Thread.sleep(dataEndDelayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inTransaction.decrementAndGet();
+        }
+        if (!lmtp) {
+            String end = scripted("DOT", "");
+            if (end == null || end.startsWith("2")) {
+                messages.add(new Message(id, from, List.copyOf(recipients), data, raw));
+            }
+            return answer(out, end, "250 2.0.0 Ok: queued as Q" + queued.incrementAndGet());
+        }
+        List<String> delivered = new ArrayList<>();
+        StringBuilder replies = new StringBuilder();
+        for (String recipient : recipients) {
+            String end = scripted("DOT", recipient);
+            if (end == null || end.startsWith("2")) {
+                delivered.add(recipient);
+            }
+            replies.append(replies.length() == 0 ? "" : "\r\n")
+                .append(end == null ? "250 2.0.0 <" + recipient + "> Ok: saved as L" + queued.incrementAndGet() : end);
+        }
+        if (!delivered.isEmpty()) {
+            messages.add(new Message(id, from, delivered, data, raw));
+        }
+        return answer(out, null, replies.toString());
     }
 
     /** Writes the scripted reply or the default; false when the connection is to be dropped (or stalled, then dropped). */

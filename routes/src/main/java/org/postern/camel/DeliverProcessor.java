@@ -12,15 +12,16 @@ import org.postern.delivery.FailurePolicy;
 import org.postern.delivery.NextHopTargets;
 import org.postern.delivery.RecipientOutcome;
 import org.postern.delivery.SmtpDelivery;
-import org.postern.delivery.SmtpReply;
 import org.postern.delivery.DeliveryLog;
 import org.postern.delivery.LedgerRecorder;
 import org.postern.dsn.DsnRequest;
+import org.postern.smtp.client.SmtpReply;
 
 /**
- * Glue between the exchange and {@link SmtpDelivery}: looks up the next hop's hosts, stops mail loops (too many
- * Received headers), runs one attempt for the pending recipients, and leaves the failed and the deferred ones in
- * the headers {@link DeliveryHeaders#FAILED} and {@link DeliveryHeaders#DEFERRED}. An attempt straight from the
+ * Glue between the exchange and {@link SmtpDelivery}: looks up the next hop's route, stops mail loops (too many
+ * Received headers), runs one attempt for the pending recipients (over SMTP or LMTP, or through the endpoint of a
+ * {@code camel:} next hop, {@link EndpointDelivery}), and leaves the failed and the deferred ones in the headers
+ * {@link DeliveryHeaders#FAILED} and {@link DeliveryHeaders#DEFERRED}. An SMTP or LMTP attempt straight from the
  * spool ({@link DeliveryHeaders#DIRECT}) is made only if the next hop can take it now
  * ({@link SmtpDelivery#deliverNow}); if not, the exchange is marked {@link DeliveryHeaders#NOT_ATTEMPTED}.
  */
@@ -29,6 +30,7 @@ public class DeliverProcessor implements Processor {
     private final NextHopTargets targets;
     private final int maxReceivedHeaders;
     private final LedgerRecorder ledger;
+    private final EndpointDelivery endpoints;
 
     public DeliverProcessor(SmtpDelivery delivery, NextHopTargets targets, int maxReceivedHeaders) {
         this(delivery, targets, maxReceivedHeaders, LedgerRecorder.NONE);
@@ -39,6 +41,7 @@ public class DeliverProcessor implements Processor {
         this.targets = targets;
         this.maxReceivedHeaders = maxReceivedHeaders;
         this.ledger = ledger;
+        this.endpoints = new EndpointDelivery(ledger);
     }
 
     @Override
@@ -55,8 +58,8 @@ public class DeliverProcessor implements Processor {
             SmtpReply loop = FailurePolicy.loop(received, maxReceivedHeaders);
             for (String recipient : envelope.recipients()) {
                 failed.add(new RecipientOutcome(recipient, RecipientOutcome.Status.FAILED, loop, null));
-                DeliveryLog.attempt(envelope, recipient, null, "bounced", loop);
-                ledger.attempt(envelope, recipient, null, false, loop, "bounced");
+                DeliveryLog.attempt(envelope, recipient, null, null, "bounced", loop);
+                ledger.attempt(envelope, recipient, null, null, loop, "bounced");
             }
         } else {
             String domain = envelope.recipients().get(0).substring(envelope.recipients().get(0).lastIndexOf('@') + 1);
@@ -67,20 +70,22 @@ public class DeliverProcessor implements Processor {
                     (status == RecipientOutcome.Status.FAILED ? failed : deferred)
                         .add(new RecipientOutcome(recipient, status, resolution.failure(), null));
                     String label = status == RecipientOutcome.Status.FAILED ? "bounced" : "deferred";
-                    DeliveryLog.attempt(envelope, recipient, null, label, resolution.failure());
-                    ledger.attempt(envelope, recipient, null, false, resolution.failure(), label);
+                    DeliveryLog.attempt(envelope, recipient, null, null, label, resolution.failure());
+                    ledger.attempt(envelope, recipient, null, null, resolution.failure(), label);
                 }
             } else {
                 Map<String, RecipientOutcome> outcomes;
-                if (Boolean.TRUE.equals(exchange.getIn().getHeader(DeliveryHeaders.DIRECT, Boolean.class))) {
-                    java.util.Optional<Map<String, RecipientOutcome>> now = delivery.deliverNow(envelope, message, resolution.targets());
+                if (resolution.route().endpoint().isPresent()) {
+                    outcomes = endpoints.deliver(exchange, envelope, message, resolution.route().endpoint().get());
+                } else if (Boolean.TRUE.equals(exchange.getIn().getHeader(DeliveryHeaders.DIRECT, Boolean.class))) {
+                    java.util.Optional<Map<String, RecipientOutcome>> now = delivery.deliverNow(envelope, message, resolution.route());
                     if (now.isEmpty()) {
                         exchange.getIn().setHeader(DeliveryHeaders.NOT_ATTEMPTED, true);
                         return;
                     }
                     outcomes = now.get();
                 } else {
-                    outcomes = delivery.deliver(envelope, message, resolution.targets());
+                    outcomes = delivery.deliver(envelope, message, resolution.route());
                 }
                 for (RecipientOutcome outcome : outcomes.values()) {
                     if (outcome.status() == RecipientOutcome.Status.FAILED) {
@@ -107,6 +112,7 @@ public class DeliverProcessor implements Processor {
             exchange.getIn().getHeader(DeliveryHeaders.NEXT_HOP, String.class),
             exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, java.time.Instant.class),
             exchange.getIn().getHeader(DeliveryHeaders.DSN, DsnRequest.class),
-            java.util.Optional.ofNullable(exchange.getIn().getHeader(DeliveryHeaders.MESSAGE_ID, String.class)));
+            java.util.Optional.ofNullable(exchange.getIn().getHeader(DeliveryHeaders.MESSAGE_ID, String.class)),
+            Boolean.TRUE.equals(exchange.getIn().getHeader(DeliveryHeaders.REQUIRETLS, Boolean.class)));
     }
 }

@@ -26,6 +26,7 @@ import org.postern.ledger.DeliveryLedger;
 import org.postern.ledger.NoDeliveryLedger;
 import org.postern.delivery.NextHopTargets;
 import org.postern.delivery.SmtpDelivery;
+import org.postern.delivery.tls.TransportSecurity;
 import org.postern.queue.DirectDelivery;
 import org.postern.routing.RoutingServices;
 import org.apache.mailet.Mail;
@@ -51,6 +52,7 @@ public class DeliveryContext implements Startable {
     private CamelContext camel;
     private DirectDelivery.Route directRoute;
     private ConnectionCache cache;
+    private TransportSecurity security;
     private DeliverySettings settings;
 
     /**
@@ -81,8 +83,9 @@ public class DeliveryContext implements Startable {
         context.getCamelContextExtension().setName("postern-delivery");
         context.addComponent(JamesQueueComponent.SCHEME, new JamesQueueComponent(queues));
         LedgerRecorder recorder = new LedgerRecorder(ledger, clock);
+        security = TransportSecurity.create(settings.tls(), confDirectory(), routing.dnsSettings(), routing.mxLookup(), clock);
         context.addRoutes(new OutboundDeliveryRoutes(settings.queue(), settings.threads(),
-            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder), new NextHopTargets(routing),
+            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder, security), new NextHopTargets(routing),
                 settings.maxReceivedHeaders(), recorder),
             new ScheduleProcessor(settings.retry(), clock),
             new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock, recorder, settings.retry(), settings.delayNotice()),
@@ -119,6 +122,15 @@ public class DeliveryContext implements Startable {
         return done.getIn().getHeader(DeliveryHeaders.NOT_ATTEMPTED) == null;
     }
 
+    /** The conf directory, which relative file names in delivery.xml start from. */
+    private java.nio.file.Path confDirectory() {
+        try {
+            return fileSystem.getFile(FileSystem.FILE_PROTOCOL_AND_CONF).toPath();
+        } catch (java.io.FileNotFoundException e) {
+            return java.nio.file.Path.of(".");
+        }
+    }
+
     /** The conf directory's routes/ folder; null when there is none. */
     private java.nio.file.Path adminRoutesFolder() {
         try {
@@ -145,6 +157,14 @@ public class DeliveryContext implements Startable {
         if (cache != null) {
             cache.close();
             cache = null;
+        }
+        if (security != null) {
+            try {
+                security.close();
+            } catch (java.io.IOException e) {
+                LOGGER.warn("closing the MTA-STS client: {}", e.getMessage());
+            }
+            security = null;
         }
     }
 

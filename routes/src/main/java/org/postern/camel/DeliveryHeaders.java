@@ -9,6 +9,7 @@ import org.apache.mailet.Mail;
 import org.postern.dsn.DsnRequest;
 import org.postern.queue.DeliveryAttributes;
 import org.postern.routing.RoutingAttributes;
+import org.postern.smtp.SenderRequests;
 
 /** Names of the headers and properties of a delivery exchange, in one place (as camel-mail's MailConstants). */
 public final class DeliveryHeaders {
@@ -30,6 +31,8 @@ public final class DeliveryHeaders {
     public static final String DSN = "PosternDsn";
     /** String: the message's Message-ID, absent when it has none. */
     public static final String MESSAGE_ID = "PosternMessageId";
+    /** Boolean: the sender asked for REQUIRETLS (RFC 8689). */
+    public static final String REQUIRETLS = "PosternRequireTls";
     /** Boolean: a delay notice was sent for this mail already (it goes out once). */
     public static final String DELAY_NOTIFIED = "PosternDelayNotified";
 
@@ -87,6 +90,7 @@ public final class DeliveryHeaders {
         } catch (javax.mail.MessagingException e) {
             exchange.getIn().removeHeader(MESSAGE_ID);
         }
+        exchange.getIn().setHeader(REQUIRETLS, SenderRequests.requireTls(mail));
         exchange.getIn().setHeader(DELAY_NOTIFIED, mail.getAttribute(DeliveryAttributes.DELAY_NOTIFIED)
             .flatMap(attribute -> attribute.getValue().valueAs(Boolean.class)).orElse(false));
     }

@@ -10,14 +10,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.postern.smtp.client.SmtpSession;
+
 /**
- * Idle SMTP sessions kept for the next message to the same host address and port, as Postfix's scache: a session
+ * Idle SMTP sessions kept for the next message to the same host address and port under the same options (TLS
+ * requirement, credentials, source address), as Postfix's scache: a session
  * is reused only while it has been idle less than {@code idleTime}, is younger than {@code maxLifetime} and has
  * carried fewer than {@code maxUses} transactions. A background sweep closes (QUIT) sessions past their idle time.
  */
 public final class ConnectionCache implements AutoCloseable {
     private final DeliverySettings.CacheLimits limits;
-    private final Map<String, Deque<SmtpConnection>> idle = new ConcurrentHashMap<>();
+    private final Map<String, Deque<SmtpSession>> idle = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
 
     public ConnectionCache(DeliverySettings.CacheLimits limits) {
@@ -31,14 +34,14 @@ public final class ConnectionCache implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** A live idle session to this target, or null. */
-    public SmtpConnection take(Target target) {
-        Deque<SmtpConnection> sessions = idle.get(target.key());
+    /** A live idle session under this key ({@link SmtpSession#cacheKey()}: target and options), or null. */
+    public SmtpSession take(String key) {
+        Deque<SmtpSession> sessions = idle.get(key);
         if (sessions == null) {
             return null;
         }
         while (true) {
-            SmtpConnection connection;
+            SmtpSession connection;
             synchronized (sessions) {
                 connection = sessions.pollFirst();
             }
@@ -53,19 +56,19 @@ public final class ConnectionCache implements AutoCloseable {
     }
 
     /** Keeps the session for reuse when it may still be reused, else closes it. */
-    public void give(SmtpConnection connection) {
+    public void give(SmtpSession connection) {
         connection.markIdle();
         if (!reusable(connection)) {
             connection.close();
             return;
         }
-        Deque<SmtpConnection> sessions = idle.computeIfAbsent(connection.target().key(), any -> new ArrayDeque<>());
+        Deque<SmtpSession> sessions = idle.computeIfAbsent(connection.cacheKey(), any -> new ArrayDeque<>());
         synchronized (sessions) {
             sessions.addFirst(connection);
         }
     }
 
-    private boolean reusable(SmtpConnection connection) {
+    private boolean reusable(SmtpSession connection) {
         return connection.usable()
             && connection.transactions() < limits.maxUses()
             && connection.age().compareTo(limits.maxLifetime()) < 0
@@ -73,8 +76,8 @@ public final class ConnectionCache implements AutoCloseable {
     }
 
     private void sweep() {
-        for (Deque<SmtpConnection> sessions : idle.values()) {
-            List<SmtpConnection> expired = new ArrayList<>();
+        for (Deque<SmtpSession> sessions : idle.values()) {
+            List<SmtpSession> expired = new ArrayList<>();
             synchronized (sessions) {
                 sessions.removeIf(connection -> {
                     boolean gone = !reusable(connection);
@@ -84,7 +87,7 @@ public final class ConnectionCache implements AutoCloseable {
                     return gone;
                 });
             }
-            expired.forEach(SmtpConnection::close);
+            expired.forEach(SmtpSession::close);
         }
     }
 
@@ -99,13 +102,13 @@ public final class ConnectionCache implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
-        for (Deque<SmtpConnection> sessions : idle.values()) {
-            List<SmtpConnection> all;
+        for (Deque<SmtpSession> sessions : idle.values()) {
+            List<SmtpSession> all;
             synchronized (sessions) {
                 all = new ArrayList<>(sessions);
                 sessions.clear();
             }
-            all.forEach(SmtpConnection::close);
+            all.forEach(SmtpSession::close);
         }
     }
 }

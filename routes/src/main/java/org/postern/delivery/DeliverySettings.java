@@ -1,16 +1,17 @@
 package org.postern.delivery;
 
+import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
+import org.postern.smtp.client.SmtpTimeouts;
+import org.postern.smtp.client.SourceAddress;
 
 /**
  * Everything {@code delivery.xml} sets, validated once at start: a bad value stops start-up with a message that
@@ -26,31 +27,24 @@ import org.postern.config.Durations;
  *               <data>2m</data><dataBlock>3m</dataBlock><dataEnd>10m</dataEnd></timeouts>
  *     <connectionCache><idleTime>2s</idleTime><maxUses>100</maxUses><maxLifetime>300s</maxLifetime></connectionCache>
  *     <concurrencyPerDestination>20</concurrencyPerDestination>
- *     <tls policy="may"><nexthop name="smtp:[10.0.0.5]:25" policy="encrypt"/></tls>
+ *     <tls level="may"><nexthop name="smtp:[10.0.0.5]:25" level="encrypt"/></tls>   <!-- see TlsSettings -->
+ *     <sourceAddress>192.0.2.7</sourceAddress>   <!-- local address to connect from; default: the system's choice -->
  *     <maxReceivedHeaders>50</maxReceivedHeaders>
  *     <delayNotice>4h</delayNotice>              <!-- one "delayed" DSN per recipient still deferred after this -->
  * </delivery>
  * }</pre>
  */
-public record DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, Timeouts timeouts,
-                               CacheLimits connectionCache, int concurrencyPerDestination, TlsPolicy defaultTls,
-                               Map<String, TlsPolicy> tlsByNextHop, int maxReceivedHeaders, Duration delayNotice) {
+public record DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, SmtpTimeouts timeouts,
+                               CacheLimits connectionCache, int concurrencyPerDestination, TlsSettings tls,
+                               Optional<InetAddress> sourceAddress, int maxReceivedHeaders, Duration delayNotice) {
     public static final String FILE = "delivery.xml";
     /** After how long a still-deferred recipient's sender gets one delay notice (RFC 3464 Action: delayed). */
     public static final Duration DEFAULT_DELAY_NOTICE = Duration.ofHours(4);
 
-    public DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, Timeouts timeouts,
-                            CacheLimits connectionCache, int concurrencyPerDestination, TlsPolicy defaultTls,
-                            Map<String, TlsPolicy> tlsByNextHop, int maxReceivedHeaders) {
-        this(queue, threads, heloName, retry, timeouts, connectionCache, concurrencyPerDestination, defaultTls, tlsByNextHop,
+    public DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, SmtpTimeouts timeouts,
+                            CacheLimits connectionCache, int concurrencyPerDestination, TlsSettings tls, int maxReceivedHeaders) {
+        this(queue, threads, heloName, retry, timeouts, connectionCache, concurrencyPerDestination, tls, Optional.empty(),
             maxReceivedHeaders, DEFAULT_DELAY_NOTICE);
-    }
-
-    /** RFC 5321 section 4.5.3.2 timeouts, plus the connect timeout. */
-    public record Timeouts(Duration connect, Duration greeting, Duration mail, Duration rcpt, Duration data,
-                           Duration dataBlock, Duration dataEnd) {
-        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(30), Duration.ofMinutes(5),
-            Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(10));
     }
 
     /** Postfix's connection cache: how long an idle connection is kept, how often and how long it is reused. */
@@ -59,20 +53,12 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
     }
 
     public static DeliverySettings defaults() {
-        return new DeliverySettings("outbound", 20, org.postern.dsn.ReportingMta.localHostName(), RetrySchedule.DEFAULT, Timeouts.DEFAULT,
-            CacheLimits.DEFAULT, 20, TlsPolicy.MAY, Map.of(), 50, DEFAULT_DELAY_NOTICE);
-    }
-
-    public DeliverySettings {
-        tlsByNextHop = Map.copyOf(tlsByNextHop);
-    }
-
-    public TlsPolicy tlsFor(String nextHop) {
-        return tlsByNextHop.getOrDefault(nextHop, defaultTls);
+        return new DeliverySettings("outbound", 20, org.postern.dsn.ReportingMta.localHostName(), RetrySchedule.DEFAULT, SmtpTimeouts.DEFAULT,
+            CacheLimits.DEFAULT, 20, TlsSettings.DEFAULT, Optional.empty(), 50, DEFAULT_DELAY_NOTICE);
     }
 
     private static final Set<String> ELEMENTS = Set.of("queue", "threads", "heloName", "retry", "timeouts",
-        "connectionCache", "concurrencyPerDestination", "tls", "maxReceivedHeaders", "delayNotice");
+        "connectionCache", "concurrencyPerDestination", "tls", "sourceAddress", "maxReceivedHeaders", "delayNotice");
 
     /** Reads and checks the file's content; an absent file ({@code empty}) gives the defaults. */
     public static DeliverySettings from(HierarchicalConfiguration<ImmutableNode> xml) throws ConfigurationException {
@@ -97,8 +83,8 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(FILE + ": <retry>: " + e.getMessage());
         }
-        Timeouts t = d.timeouts();
-        Timeouts timeouts = new Timeouts(
+        SmtpTimeouts t = d.timeouts();
+        SmtpTimeouts timeouts = new SmtpTimeouts(
             duration(xml, "timeouts.connect", t.connect()), duration(xml, "timeouts.greeting", t.greeting()),
             duration(xml, "timeouts.mail", t.mail()), duration(xml, "timeouts.rcpt", t.rcpt()),
             duration(xml, "timeouts.data", t.data()), duration(xml, "timeouts.dataBlock", t.dataBlock()),
@@ -106,30 +92,21 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
         CacheLimits c = d.connectionCache();
         CacheLimits cache = new CacheLimits(duration(xml, "connectionCache.idleTime", c.idleTime()),
             positive(xml, "connectionCache.maxUses", c.maxUses()), duration(xml, "connectionCache.maxLifetime", c.maxLifetime()));
-        Map<String, TlsPolicy> byNextHop = new HashMap<>();
-        List<HierarchicalConfiguration<ImmutableNode>> routes = xml.configurationsAt("tls.nexthop");
-        for (HierarchicalConfiguration<ImmutableNode> route : routes) {
-            String name = route.getString("[@name]", "").trim();
-            if (name.isEmpty()) {
-                throw invalid("tls/nexthop@name", name, "a next hop as recorded by ResolveNextHop, e.g. smtp:[10.0.0.5]:25 or mx:example.com");
-            }
-            byNextHop.put(name, tls("tls/nexthop@policy", route.getString("[@policy]", null)));
-        }
         String heloName = xml.getString("heloName", d.heloName()).trim();
         if (!heloName.matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f.:]+]")) {
             throw invalid("heloName", heloName, "a host name");
         }
         return new DeliverySettings(queue, positive(xml, "threads", d.threads()), heloName, retry, timeouts, cache,
-            positive(xml, "concurrencyPerDestination", d.concurrencyPerDestination()),
-            xml.containsKey("tls[@policy]") ? tls("tls@policy", xml.getString("tls[@policy]")) : d.defaultTls(),
-            byNextHop, positive(xml, "maxReceivedHeaders", d.maxReceivedHeaders()), duration(xml, "delayNotice", d.delayNotice()));
+            positive(xml, "concurrencyPerDestination", d.concurrencyPerDestination()), TlsSettings.from(xml),
+            sourceAddress(xml.getString("sourceAddress", null)), positive(xml, "maxReceivedHeaders", d.maxReceivedHeaders()),
+            duration(xml, "delayNotice", d.delayNotice()));
     }
 
-    private static TlsPolicy tls(String element, String value) throws ConfigurationException {
+    private static Optional<InetAddress> sourceAddress(String value) throws ConfigurationException {
         try {
-            return TlsPolicy.parse(value);
+            return value == null ? Optional.empty() : Optional.of(SourceAddress.parse(value));
         } catch (IllegalArgumentException e) {
-            throw invalid(element, value, e.getMessage());
+            throw invalid("sourceAddress", value, e.getMessage());
         }
     }
 
@@ -159,7 +136,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
         throw invalid(key.replace('.', '/'), value, "a whole number, 1 or more");
     }
 
-    private static ConfigurationException invalid(String element, String value, String rule) {
+    static ConfigurationException invalid(String element, String value, String rule) {
         return new ConfigurationException(FILE + ": <" + element + "> = '" + value + "': must be " + rule);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.postern.dsn.DsnReport;
 import org.postern.dsn.DsnRequest;
+import org.postern.smtp.client.Target;
 
 /**
  * Delivery status notifications (RFC 3464) about the recipients of one delivery attempt: turns their outcomes

@@ -1,5 +1,7 @@
 package org.postern.delivery;
 
+import org.postern.smtp.client.SmtpReply;
+
 /**
  * How Postern judges the outcome of a delivery attempt: the one place where replies become decisions (after
  * Postfix's smtp_trouble.c).

@@ -6,6 +6,9 @@ import java.util.Optional;
 import org.postern.ledger.DeliveryLedger;
 import org.postern.ledger.LedgerEvent;
 import org.postern.ledger.QueueIds;
+import org.postern.smtp.client.SmtpReply;
+import org.postern.smtp.client.Target;
+import org.postern.smtp.client.TlsState;
 
 /**
  * Writes what the delivery route learns into the delivery ledger, next to the maillog line: one {@code attempt}
@@ -24,11 +27,18 @@ public final class LedgerRecorder {
         this.clock = clock;
     }
 
-    /** One attempt for one recipient; {@code host} null when no host was reached (DNS failure, loop). */
-    public void attempt(Envelope envelope, String recipient, Target host, boolean tls, SmtpReply reply, String status) {
-        LedgerEvent event = event(envelope, recipient, LedgerEvent.Kind.ATTEMPT).withReply(reply.toString()).withDetail(status);
+    /**
+     * One attempt for one recipient; {@code host} null when no host was reached (DNS failure, loop), {@code tls} null
+     * when no session was opened. A TLS failure only reported (MTA-STS testing) goes into the detail.
+     */
+    public void attempt(Envelope envelope, String recipient, Target host, TlsState tls, SmtpReply reply, String status) {
+        String detail = tls == null ? status : status + tls.note().map(note -> "; tls: " + note).orElse("");
+        LedgerEvent event = event(envelope, recipient, LedgerEvent.Kind.ATTEMPT).withReply(reply.toString()).withDetail(detail);
         if (host != null) {
-            event = event.withHost(host.host(), host.address().getHostAddress() + ":" + host.port(), tls);
+            event = event.withHost(host.host(), host.address().getHostAddress() + ":" + host.port(), tls != null && tls.encrypted());
+        }
+        if (tls != null) {
+            event = event.withTlsLevel(tls.summary());
         }
         ledger.record(event);
     }
@@ -46,7 +56,7 @@ public final class LedgerRecorder {
             event = new LedgerEvent(event.at(), event.queueId(), event.messageId(), event.envelopeId(), event.sender(),
                 event.recipient(), kind, Optional.of(outcome.host().host()),
                 Optional.of(outcome.host().address().getHostAddress() + ":" + outcome.host().port()), Optional.empty(),
-                event.reply(), event.detail());
+                Optional.empty(), event.reply(), event.detail());
         }
         ledger.record(event);
     }

@@ -3,6 +3,8 @@ package org.postern.delivery;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -10,25 +12,36 @@ import org.postern.dns.MxHost;
 import org.postern.dns.MxLookup;
 import org.postern.dns.MxResult;
 import org.postern.routing.NextHop;
+import org.postern.routing.NextHopResolver;
 import org.postern.routing.ResolveNextHop;
 import org.postern.routing.Route;
+import org.postern.routing.RouteOptions;
 import org.postern.routing.RoutingServices;
+import org.postern.smtp.client.Protocol;
+import org.postern.smtp.client.SmtpReply;
+import org.postern.smtp.client.Target;
 
 /**
- * The hosts of a recorded next hop, looked up again at each attempt (their addresses are DNS data with TTLs; the
+ * The route of a recorded next hop, looked up again at each attempt (host addresses are DNS data with TTLs; the
  * decision itself, the next hop, was made by {@code ResolveNextHop} and is not revisited): {@code mx:domain} gives
- * the domain's MX hosts on port 25, {@code smtp:host:port} the MX hosts of host, {@code smtp:[host]:port} that
- * host. A mail handed off with a temporary routing error ({@code error}) is routed afresh through the transport
- * table. A DNS failure is temporary (4.4.3), NXDOMAIN and null MX permanent.
+ * the domain's MX hosts on port 25, {@code smtp:host:port} the MX hosts of host, {@code smtp:[host]:port} and
+ * {@code lmtp:[host]:port} that host, {@code camel:endpoint} the endpoint. The route's options (TLS level,
+ * credentials, source address) come from the transport table's entry for that next hop. A mail handed off with a
+ * temporary routing error ({@code error}) is routed afresh through the transport table. A DNS failure is temporary
+ * (4.4.3), NXDOMAIN and null MX permanent.
  */
 public class NextHopTargets {
     private static final long LOOKUP_LIMIT_SECONDS = 60;
 
-    /** Either the targets in order, or the reply that stands for why there are none. */
-    public record Resolution(List<Target> targets, SmtpReply failure) {
+    /** Either the route, or the reply that stands for why there is none. */
+    public record Resolution(DeliveryRoute route, SmtpReply failure) {
+        public List<Target> targets() {
+            return route == null ? List.of() : route.targets();
+        }
     }
 
     private final RoutingServices routing;
+    private volatile NextHopResolver table;
 
     public NextHopTargets(RoutingServices routing) {
         this.routing = routing;
@@ -36,51 +49,85 @@ public class NextHopTargets {
 
     public Resolution resolve(String nextHop, String recipientDomain) {
         try {
-            return lookup(nextHop, recipientDomain).toCompletableFuture().get(LOOKUP_LIMIT_SECONDS, TimeUnit.SECONDS);
+            Resolution resolution = lookup(nextHop, recipientDomain).toCompletableFuture().get(LOOKUP_LIMIT_SECONDS, TimeUnit.SECONDS);
+            if (resolution.route() == null) {
+                return resolution;
+            }
+            RouteOptions options = table().entryFor(resolution.route().nextHop(), recipientDomain).options();
+            return new Resolution(resolution.route().withOptions(options), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Resolution(List.of(), SmtpReply.local(451, MxResult.TryAgain.STATUS, "interrupted while resolving " + nextHop));
+            return failure(SmtpReply.local(451, MxResult.TryAgain.STATUS, "interrupted while resolving " + nextHop));
         } catch (Exception e) {
-            return new Resolution(List.of(), SmtpReply.local(451, MxResult.TryAgain.STATUS, "resolving " + nextHop + " failed: " + e));
+            return failure(SmtpReply.local(451, MxResult.TryAgain.STATUS, "resolving " + nextHop + " failed: " + e));
         }
+    }
+
+    /** The live transport table (it reloads itself when the file changes), looked up once. */
+    private NextHopResolver table() throws Exception {
+        NextHopResolver current = table;
+        if (current == null) {
+            current = routing.resolver(ResolveNextHop.DEFAULT_TABLE);
+            table = current;
+        }
+        return current;
     }
 
     private CompletionStage<Resolution> lookup(String nextHop, String recipientDomain) throws Exception {
         MxLookup mx = routing.mxLookup();
         if (nextHop != null && nextHop.startsWith("mx:")) {
-            return mx.lookup(nextHop.substring(3)).thenApply(result -> fromDns(result, 25));
+            return mx.lookup(nextHop.substring(3)).thenApply(result -> fromDns(nextHop, Protocol.SMTP, result, 25));
         }
-        if (nextHop != null && nextHop.startsWith("smtp:")) {
-            NextHop.Relay relay = (NextHop.Relay) NextHop.parse(nextHop);
-            return (relay.lookupMx() ? mx.lookup(relay.host()) : mx.hostAddresses(relay.host()))
-                .thenApply(result -> fromDns(result, relay.port()));
+        if (nextHop != null && (nextHop.startsWith("smtp:") || nextHop.startsWith("lmtp:") || nextHop.startsWith("camel:"))) {
+            return fromNextHop(nextHop, NextHop.parse(nextHop), mx);
         }
-        return routing.resolver(ResolveNextHop.DEFAULT_TABLE).resolve(recipientDomain).thenApply(NextHopTargets::fromRoute);
+        return table().resolve(recipientDomain).thenCompose(route -> fromRoute(route, mx));
     }
 
-    private static Resolution fromRoute(Route route) {
+    private static CompletionStage<Resolution> fromNextHop(String recorded, NextHop nextHop, MxLookup mx) {
+        if (nextHop instanceof NextHop.Camel camel) {
+            return CompletableFuture.completedFuture(new Resolution(DeliveryRoute.endpoint(recorded, camel.endpoint()), null));
+        }
+        if (nextHop instanceof NextHop.Lmtp lmtp) {
+            return mx.hostAddresses(lmtp.host()).thenApply(result -> fromDns(recorded, Protocol.LMTP, result, lmtp.port()));
+        }
+        NextHop.Relay relay = (NextHop.Relay) nextHop;
+        return (relay.lookupMx() ? mx.lookup(relay.host()) : mx.hostAddresses(relay.host()))
+            .thenApply(result -> fromDns(recorded, Protocol.SMTP, result, relay.port()));
+    }
+
+    private static CompletionStage<Resolution> fromRoute(Route route, MxLookup mx) {
         if (route.outcome() instanceof Route.Deliver deliver) {
-            return new Resolution(targets(deliver.hosts(), deliver.port()), null);
+            Protocol protocol = route.entry().nextHop() instanceof NextHop.Lmtp ? Protocol.LMTP : Protocol.SMTP;
+            return CompletableFuture.completedFuture(new Resolution(new DeliveryRoute(route.nextHop(),
+                targets(deliver.hosts(), deliver.port()), protocol, RouteOptions.NONE, Optional.empty()), null));
+        }
+        if (route.outcome() instanceof Route.Endpoint endpoint) {
+            return CompletableFuture.completedFuture(new Resolution(DeliveryRoute.endpoint(route.nextHop(), endpoint.uri()), null));
         }
         if (route.outcome() instanceof Route.Failed failed) {
-            return new Resolution(List.of(), SmtpReply.local(failed.permanent() ? 550 : 451, failed.status(), failed.text()));
+            return CompletableFuture.completedFuture(failure(SmtpReply.local(failed.permanent() ? 550 : 451, failed.status(), failed.text())));
         }
-        return new Resolution(List.of(), SmtpReply.local(550, "5.3.5", "next hop of " + route.domain() + " is now " + route.nextHop()
-            + ", not a remote host"));
+        return CompletableFuture.completedFuture(failure(SmtpReply.local(550, "5.3.5", "next hop of " + route.domain() + " is now "
+            + route.nextHop() + ", not a remote host")));
     }
 
-    private static Resolution fromDns(MxResult result, int port) {
+    private static Resolution fromDns(String nextHop, Protocol protocol, MxResult result, int port) {
         if (result instanceof MxResult.Hosts hosts) {
-            return new Resolution(targets(hosts.hosts(), port), null);
+            return new Resolution(new DeliveryRoute(nextHop, targets(hosts.hosts(), port), protocol, RouteOptions.NONE, Optional.empty()), null);
         }
         if (result instanceof MxResult.NullMx nullMx) {
-            return new Resolution(List.of(), SmtpReply.local(556, MxResult.NullMx.STATUS, "domain " + nullMx.domain() + " accepts no mail (null MX)"));
+            return failure(SmtpReply.local(556, MxResult.NullMx.STATUS, "domain " + nullMx.domain() + " accepts no mail (null MX)"));
         }
         if (result instanceof MxResult.NoSuchDomain none) {
-            return new Resolution(List.of(), SmtpReply.local(550, MxResult.NoSuchDomain.STATUS, "domain " + none.domain() + " not found in DNS"));
+            return failure(SmtpReply.local(550, MxResult.NoSuchDomain.STATUS, "domain " + none.domain() + " not found in DNS"));
         }
         MxResult.TryAgain again = (MxResult.TryAgain) result;
-        return new Resolution(List.of(), SmtpReply.local(451, MxResult.TryAgain.STATUS, "DNS lookup for " + again.domain() + " failed: " + again.reason()));
+        return failure(SmtpReply.local(451, MxResult.TryAgain.STATUS, "DNS lookup for " + again.domain() + " failed: " + again.reason()));
+    }
+
+    private static Resolution failure(SmtpReply reply) {
+        return new Resolution(null, reply);
     }
 
     static List<Target> targets(List<MxHost> hosts, int port) {
@@ -92,5 +139,4 @@ public class NextHopTargets {
         }
         return targets;
     }
-
 }

@@ -1,5 +1,8 @@
 package org.postern.delivery;
 
+import org.postern.smtp.client.SmtpReply;
+import org.postern.smtp.client.Target;
+
 /**
  * What one attempt decided for one recipient: delivered, failed for good, or deferred to a later attempt, with
  * the reply that decided it and the host that gave it ({@code null} when no host was reached), and whether that

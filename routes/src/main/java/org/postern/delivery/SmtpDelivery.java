@@ -8,12 +8,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
+import org.postern.delivery.tls.TransportSecurity;
+import org.postern.smtp.client.MailTransaction;
+import org.postern.smtp.client.SessionFailure;
+import org.postern.smtp.client.SessionOptions;
+import org.postern.smtp.client.SmtpReply;
+import org.postern.smtp.client.SmtpSession;
+import org.postern.smtp.client.Target;
+import org.postern.smtp.client.TlsState;
+
 /**
- * One delivery attempt of one message to one next hop over SMTP: the hosts (MX order, then each address) are
- * tried in turn until every recipient is decided by {@link FailurePolicy}; all recipients travel in one
- * transaction per host. Sessions come from and go back to the {@link ConnectionCache}; a cached session that
- * turns out closed before it answered MAIL is replaced by a fresh one once. At most {@code concurrencyPerDestination} attempts run at once
- * for one next hop. Every recipient's outcome on every host is logged ({@link DeliveryLog}).
+ * One delivery attempt of one message to one next hop over SMTP or LMTP: the hosts (MX order, then each address)
+ * are tried in turn until every recipient is decided by {@link FailurePolicy}; all recipients travel in one
+ * transaction per host. Each host's TLS requirement comes from {@link TransportSecurity}; the route's credentials
+ * and source address go with every session. Sessions come from and go back to the {@link ConnectionCache}; a
+ * cached session that turns out closed before it answered MAIL is replaced by a fresh one once. At most
+ * {@code concurrencyPerDestination} attempts run at once for one next hop. Every recipient's outcome on every host
+ * is logged ({@link DeliveryLog}) and put in the ledger, with the TLS the session had.
  *
  * <p>An attempt straight from the spool ({@link #deliverNow}) never waits: it is declined while the next hop has
  * no free slot, or while its last attempt deferred every recipient less than the retry schedule's first delay ago,
@@ -23,36 +34,34 @@ public final class SmtpDelivery {
     private final DeliverySettings settings;
     private final ConnectionCache cache;
     private final LedgerRecorder ledger;
+    private final TransportSecurity security;
     private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
     /** Next hop to when its last attempt deferred every recipient (epoch ms); absent once one delivers again. */
     private final Map<String, Long> failing = new ConcurrentHashMap<>();
 
-    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache) {
-        this(settings, cache, LedgerRecorder.NONE);
-    }
-
-    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache, LedgerRecorder ledger) {
+    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache, LedgerRecorder ledger, TransportSecurity security) {
         this.settings = settings;
         this.cache = cache;
         this.ledger = ledger;
+        this.security = security;
     }
 
-    /** The replies of one transaction and what the session was: TLS or not, DSN announced or not. */
-    private record Transaction(Map<String, SmtpReply> replies, boolean tls, boolean dsn) {
+    /** The replies of one transaction and what the session was: its TLS, DSN announced or not. */
+    private record Transaction(Map<String, SmtpReply> replies, TlsState tls, boolean dsn) {
     }
 
-    public Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, List<Target> targets) throws InterruptedException {
+    public Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, DeliveryRoute route) throws InterruptedException {
         Semaphore slots = slots(envelope.nextHop());
         slots.acquire();
         try {
-            return attempt(envelope, message, targets);
+            return attempt(envelope, message, route);
         } finally {
             slots.release();
         }
     }
 
     /** The attempt, made only if the next hop has a free slot now and is not failing; else empty. */
-    public java.util.Optional<Map<String, RecipientOutcome>> deliverNow(Envelope envelope, byte[] message, List<Target> targets) {
+    public java.util.Optional<Map<String, RecipientOutcome>> deliverNow(Envelope envelope, byte[] message, DeliveryRoute route) {
         Long failedAt = failing.get(envelope.nextHop());
         if (failedAt != null && System.currentTimeMillis() - failedAt < settings.retry().first().toMillis()) {
             return java.util.Optional.empty();
@@ -62,7 +71,7 @@ public final class SmtpDelivery {
             return java.util.Optional.empty();
         }
         try {
-            return java.util.Optional.of(attempt(envelope, message, targets));
+            return java.util.Optional.of(attempt(envelope, message, route));
         } finally {
             slots.release();
         }
@@ -72,25 +81,40 @@ public final class SmtpDelivery {
         return destinations.computeIfAbsent(nextHop, any -> new Semaphore(settings.concurrencyPerDestination(), true));
     }
 
-    private Map<String, RecipientOutcome> attempt(Envelope envelope, byte[] message, List<Target> targets) {
+    private Map<String, RecipientOutcome> attempt(Envelope envelope, byte[] message, DeliveryRoute route) {
         Map<String, RecipientOutcome> decided = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>(envelope.recipients());
         SmtpReply last = SmtpReply.local(451, "4.4.4", "no host to deliver to");
         Target lastHost = null;
-        TlsPolicy tls = settings.tlsFor(envelope.nextHop());
+        List<Target> targets = route.targets();
+        TransportSecurity.RouteTls tls = security.route(route.nextHop(), route.options(), envelope.requireTls());
+        SessionOptions base = new SessionOptions(settings.heloName(), route.protocol(), null, route.options().credentials(),
+            route.options().sourceAddress().or(settings::sourceAddress), settings.timeouts());
         for (int i = 0; i < targets.size() && !pending.isEmpty(); i++) {
             Target target = targets.get(i);
             boolean lastTarget = i == targets.size() - 1;
             Transaction transaction;
             try {
-                transaction = transaction(target, tls, envelope, pending, message);
+                TransportSecurity.HostTls host = security.host(tls, target);
+                if (host.refusal() != null) {
+                    throw new SessionFailure(host.refusal(), null);
+                }
+                SessionOptions options = new SessionOptions(base.heloName(), base.protocol(), host.policy(), base.credentials(),
+                    base.sourceAddress(), base.timeouts());
+                // SMTPUTF8 is never asked for: James 3.8.1 cannot carry UTF-8 addresses or header fields (README)
+                transaction = transaction(target, options, new MailTransaction(envelope.sender(), pending, message,
+                    envelope.dsn(), false, envelope.requireTls()));
             } catch (SessionFailure failure) {
                 last = failure.reply();
                 lastHost = target;
+                boolean decisive = failure.wholeRoute() || lastTarget;
                 for (String recipient : pending) {
-                    String label = lastTarget ? "deferred" : "trying next host";
-                    DeliveryLog.attempt(envelope, recipient, target, label, failure.reply());
-                    ledger.attempt(envelope, recipient, target, false, failure.reply(), label);
+                    String label = decisive ? label(FailurePolicy.afterAllHosts(last)) : "trying next host";
+                    DeliveryLog.attempt(envelope, recipient, target, null, label, failure.reply());
+                    ledger.attempt(envelope, recipient, target, null, failure.reply(), label);
+                }
+                if (failure.wholeRoute()) {
+                    break;
                 }
                 continue;
             }
@@ -101,13 +125,13 @@ public final class SmtpDelivery {
                 RecipientOutcome.Status status = FailurePolicy.afterTransaction(reply, lastTarget);
                 if (status == null) {
                     stillPending.add(recipient);
-                    DeliveryLog.attempt(envelope, recipient, target, "trying next host", reply);
+                    DeliveryLog.attempt(envelope, recipient, target, transaction.tls(), "trying next host", reply);
                     ledger.attempt(envelope, recipient, target, transaction.tls(), reply, "trying next host");
                     last = reply;
                     lastHost = target;
                 } else {
                     decided.put(recipient, new RecipientOutcome(recipient, status, reply, target, transaction.dsn()));
-                    DeliveryLog.attempt(envelope, recipient, target, label(status), reply);
+                    DeliveryLog.attempt(envelope, recipient, target, transaction.tls(), label(status), reply);
                     ledger.attempt(envelope, recipient, target, transaction.tls(), reply, label(status));
                 }
             }
@@ -117,8 +141,8 @@ public final class SmtpDelivery {
             RecipientOutcome.Status status = FailurePolicy.afterAllHosts(last);
             decided.put(recipient, new RecipientOutcome(recipient, status, last, lastHost));
             if (targets.isEmpty()) {
-                DeliveryLog.attempt(envelope, recipient, null, label(status), last);
-                ledger.attempt(envelope, recipient, null, false, last, label(status));
+                DeliveryLog.attempt(envelope, recipient, null, null, label(status), last);
+                ledger.attempt(envelope, recipient, null, null, last, label(status));
             }
         }
         if (!decided.isEmpty() && decided.values().stream().allMatch(outcome -> outcome.status() == RecipientOutcome.Status.DEFERRED)) {
@@ -129,12 +153,12 @@ public final class SmtpDelivery {
         return decided;
     }
 
-    private Transaction transaction(Target target, TlsPolicy tls, Envelope envelope, List<String> recipients,
-                                    byte[] message) throws SessionFailure {
-        SmtpConnection cached = cache.take(target);
+    private Transaction transaction(Target target, SessionOptions options, MailTransaction mail) throws SessionFailure {
+        String key = target.key() + "|" + options.key();
+        SmtpSession cached = cache.take(key);
         if (cached != null) {
             try {
-                Map<String, SmtpReply> replies = cached.send(envelope.sender(), recipients, message, envelope.dsn());
+                Map<String, SmtpReply> replies = cached.send(mail);
                 Transaction done = new Transaction(replies, cached.tls(), cached.offersDsn());
                 cache.give(cached);
                 return done;
@@ -147,9 +171,9 @@ public final class SmtpDelivery {
                 // the server had closed the idle session meanwhile: one fresh try below
             }
         }
-        SmtpConnection fresh = SmtpConnection.open(target, settings.heloName(), tls, settings.timeouts());
+        SmtpSession fresh = SmtpSession.open(target, options);
         try {
-            Map<String, SmtpReply> replies = fresh.send(envelope.sender(), recipients, message, envelope.dsn());
+            Map<String, SmtpReply> replies = fresh.send(mail);
             Transaction done = new Transaction(replies, fresh.tls(), fresh.offersDsn());
             cache.give(fresh);
             return done;
@@ -159,7 +183,7 @@ public final class SmtpDelivery {
         }
     }
 
-    private static String label(RecipientOutcome.Status status) {
+    static String label(RecipientOutcome.Status status) {
         return switch (status) {
             case DELIVERED -> "sent";
             case FAILED -> "bounced";

@@ -36,7 +36,12 @@ import org.postern.delivery.DsnBuilder;
 import org.postern.delivery.NextHopTargets;
 import org.postern.delivery.RetrySchedule;
 import org.postern.delivery.SmtpDelivery;
-import org.postern.delivery.TlsPolicy;
+import org.postern.delivery.LedgerRecorder;
+import org.postern.delivery.TlsSettings;
+import org.postern.delivery.tls.TransportSecurity;
+import org.postern.smtp.client.TlsLevel;
+import org.postern.smtp.client.TrustStores;
+import org.postern.testing.ConfFolder;
 import org.postern.routing.RoutingAttributes;
 import org.postern.routing.RoutingServices;
 import org.postern.testing.ScriptedSmtpPeer;
@@ -51,6 +56,8 @@ class OutboundDeliveryRoutesTest {
     final MemoryMailQueueFactory queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
     final MailQueue outbound = queues.createQueue(MailQueueName.of("outbound"));
     final MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path conf;
     ScriptedSmtpPeer peer;
     ConnectionCache cache;
     DefaultCamelContext camel;
@@ -65,16 +72,17 @@ class OutboundDeliveryRoutesTest {
     private void start(java.util.function.UnaryOperator<DeliverProcessor> decorate) throws Exception {
         DeliverySettings d = DeliverySettings.defaults();
         DeliverySettings settings = new DeliverySettings("outbound", 2, "postern.test", FAST, d.timeouts(), d.connectionCache(),
-            4, TlsPolicy.NONE, Map.of(), 50);
+            4, TlsSettings.of(TlsLevel.NONE, Map.of()), 50);
         cache = new ConnectionCache(settings.connectionCache());
         BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
         dnsservice.addProperty("servers.server", "127.0.0.1");
         dnsservice.addProperty("autodiscover", false);
-        RoutingServices routing = new RoutingServices((component, level) -> dnsservice, null);
+        RoutingServices routing = new RoutingServices((component, level) -> dnsservice, new ConfFolder(conf));
         camel = new DefaultCamelContext();
         camel.addComponent(JamesQueueComponent.SCHEME, new JamesQueueComponent(queues));
         camel.addRoutes(new OutboundDeliveryRoutes("outbound", 2,
-            decorate.apply(new DeliverProcessor(new SmtpDelivery(settings, cache), new NextHopTargets(routing), 50)),
+            decorate.apply(new DeliverProcessor(new SmtpDelivery(settings, cache, LedgerRecorder.NONE,
+                TransportSecurity.levelsOnly(settings.tls(), TrustStores.jvmDefault())), new NextHopTargets(routing), 50)),
             new ScheduleProcessor(FAST, Clock.systemUTC()),
             new BounceProcessor(spool, new DsnBuilder("postern.test"), Clock.systemUTC()),
             RequeueProcessor.deferred(outbound, FAST), RequeueProcessor.afterError(outbound, FAST)));

@@ -19,6 +19,8 @@ import org.apache.mailet.DsnParameters;
 import org.junit.jupiter.api.Test;
 import org.postern.dsn.DsnReport;
 import org.postern.dsn.DsnRequest;
+import org.postern.smtp.client.SmtpReply;
+import org.postern.smtp.client.Target;
 
 class DsnBuilderTest {
     static final byte[] ORIGINAL = "Received: from a by b\r\nSubject: hi\r\nFrom: s@example.test\r\n\r\nsecret body\r\n".getBytes(StandardCharsets.US_ASCII);

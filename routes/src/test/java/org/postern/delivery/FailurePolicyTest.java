@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.postern.smtp.client.SmtpReply;
 
 class FailurePolicyTest {
     @ParameterizedTest

@@ -17,7 +17,15 @@ import org.apache.mailet.DsnParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postern.delivery.tls.TransportSecurity;
 import org.postern.dsn.DsnRequest;
+import org.postern.routing.RouteOptions;
+import org.postern.smtp.client.Credentials;
+import org.postern.smtp.client.Protocol;
+import org.postern.smtp.client.SmtpTimeouts;
+import org.postern.smtp.client.Target;
+import org.postern.smtp.client.TlsLevel;
+import org.postern.smtp.client.TrustStores;
 import org.postern.testing.ScriptedSmtpPeer;
 
 /** One attempt against scripted SMTP peers on loopback sockets: host order, per-recipient outcomes, reuse. */
@@ -37,22 +45,30 @@ class SmtpDeliveryTest {
         setUp(Map.of());
     }
 
-    private void setUp(Map<String, TlsPolicy> tlsByNextHop) {
+    private void setUp(Map<String, TlsLevel> tlsByNextHop) {
         setUp(tlsByNextHop, 4);
     }
 
-    private void setUp(Map<String, TlsPolicy> tlsByNextHop, int perDestination) {
+    private void setUp(Map<String, TlsLevel> tlsByNextHop, int perDestination) {
         if (cache != null) {
             cache.close();
         }
         DeliverySettings defaults = DeliverySettings.defaults();
         DeliverySettings settings = new DeliverySettings(defaults.queue(), 4, "postern.test", defaults.retry(),
-            new DeliverySettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2)),
+            SmtpTimeouts.all(Duration.ofSeconds(2)),
             new DeliverySettings.CacheLimits(Duration.ofSeconds(5), 100, Duration.ofSeconds(60)), perDestination,
-            TlsPolicy.MAY, tlsByNextHop, 50);
+            TlsSettings.of(TlsLevel.MAY, tlsByNextHop), 50);
         cache = new ConnectionCache(settings.connectionCache());
-        delivery = new SmtpDelivery(settings, cache);
+        try {
+            delivery = new SmtpDelivery(settings, cache, LedgerRecorder.NONE,
+                TransportSecurity.levelsOnly(settings.tls(), TrustStores.jvmDefault()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, List<Target> targets) throws InterruptedException {
+        return delivery.deliver(envelope, message, DeliveryRoute.smtp(envelope.nextHop(), targets));
     }
 
     @AfterEach
@@ -88,7 +104,7 @@ class SmtpDeliveryTest {
     void allRecipientsShouldTravelInOneTransactionWithTheBytesUnchanged() throws Exception {
         ScriptedSmtpPeer mx = peer(1);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.values()).extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.DELIVERED);
         assertThat(outcome.get("a@dest.test").reply().text()).contains("queued as Q1");
@@ -108,8 +124,8 @@ class SmtpDeliveryTest {
         ScriptedSmtpPeer withDsn = peer(4).extensions("PIPELINING", "DSN");
         ScriptedSmtpPeer without = peer(5);
 
-        Map<String, RecipientOutcome> first = delivery.deliver(envelope, MESSAGE, List.of(target(withDsn)));
-        Map<String, RecipientOutcome> second = delivery.deliver(envelope, MESSAGE, List.of(target(without)));
+        Map<String, RecipientOutcome> first = deliver(envelope, MESSAGE, List.of(target(withDsn)));
+        Map<String, RecipientOutcome> second = deliver(envelope, MESSAGE, List.of(target(without)));
 
         assertThat(withDsn.commands()).anyMatch(command -> command.endsWith("MAIL FROM:<sender@example.test> RET=HDRS ENVID=id+2B1"))
             .anyMatch(command -> command.endsWith("RCPT TO:<a@dest.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;first+2Blast@orig.test"))
@@ -124,7 +140,7 @@ class SmtpDeliveryTest {
     void aRefusedConnectionShouldMoveOnToTheNextHost() throws Exception {
         ScriptedSmtpPeer second = peer(2);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE,
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE,
             List.of(refusing("127.0.26.3"), target(second)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
@@ -137,7 +153,7 @@ class SmtpDeliveryTest {
         ScriptedSmtpPeer first = peer(4).on("CONNECT", "", "421 4.3.2 busy, come back later");
         ScriptedSmtpPeer second = peer(5);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(first), target(second)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(first), target(second)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(first.connections()).isEqualTo(1);
@@ -150,7 +166,7 @@ class SmtpDeliveryTest {
         ScriptedSmtpPeer mx = peer(6).on("RCPT", "bad@", "550 5.1.1 <bad@dest.test>: no such user")
             .on("RCPT", "soft@", "450 4.2.1 mailbox busy");
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("ok@dest.test", "bad@dest.test", "soft@dest.test"),
+        Map<String, RecipientOutcome> outcome = deliver(envelope("ok@dest.test", "bad@dest.test", "soft@dest.test"),
             MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("ok@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
@@ -167,7 +183,7 @@ class SmtpDeliveryTest {
         ScriptedSmtpPeer first = peer(7).on("RCPT", "soft@", "451 4.3.0 try another");
         ScriptedSmtpPeer second = peer(8);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("ok@dest.test", "soft@dest.test"), MESSAGE,
+        Map<String, RecipientOutcome> outcome = deliver(envelope("ok@dest.test", "soft@dest.test"), MESSAGE,
             List.of(target(first), target(second)));
 
         assertThat(outcome.values()).extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.DELIVERED);
@@ -180,7 +196,7 @@ class SmtpDeliveryTest {
         ScriptedSmtpPeer mx = peer(9);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(delivery.deliver(envelope("a" + i + "@dest.test"), MESSAGE, List.of(target(mx))).values())
+            assertThat(deliver(envelope("a" + i + "@dest.test"), MESSAGE, List.of(target(mx))).values())
                 .extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.DELIVERED);
         }
 
@@ -193,7 +209,7 @@ class SmtpDeliveryTest {
         ScriptedSmtpPeer mx = peer(10).on("DATA", "", ScriptedSmtpPeer.STALL);
         Instant start = Instant.now();
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(15));
@@ -204,7 +220,7 @@ class SmtpDeliveryTest {
     void aDroppedConnectionAtTheEndOfDataShouldDefer() throws Exception {
         ScriptedSmtpPeer mx = peer(11).on("DOT", "", ScriptedSmtpPeer.DROP);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("4.4.2");
@@ -214,7 +230,7 @@ class SmtpDeliveryTest {
     void aRefusedSenderShouldFailEveryRecipient() throws Exception {
         ScriptedSmtpPeer mx = peer(12).on("MAIL", "", "553 5.7.1 sender rejected");
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.values()).extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.FAILED);
     }
@@ -223,7 +239,7 @@ class SmtpDeliveryTest {
     void withoutPipeliningOrEhloTheSessionShouldFallBackToHelo() throws Exception {
         ScriptedSmtpPeer mx = peer(13).on("EHLO", "", "502 5.5.2 what?");
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(mx.commands()).anyMatch(command -> command.endsWith("HELO postern.test"));
@@ -234,7 +250,7 @@ class SmtpDeliveryTest {
     void aMessageLargerThanTheServersSizeShouldFailWithoutSendingIt() throws Exception {
         ScriptedSmtpPeer mx = peer(14).extensions("PIPELINING", "SIZE 20");
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
         assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("5.3.4");
@@ -245,7 +261,7 @@ class SmtpDeliveryTest {
     void mayShouldStartTlsWhenOfferedWithoutCheckingTheCertificate() throws Exception {
         ScriptedSmtpPeer mx = peer(15).tls(ScriptedSmtpPeer.selfSignedContext("mx15.dest.test", keys));
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(mx.tlsConnections()).containsExactly(1);
@@ -254,10 +270,10 @@ class SmtpDeliveryTest {
 
     @Test
     void encryptShouldRefuseACertificateThatCannotBeVerified() throws Exception {
-        setUp(Map.of("mx:dest.test", TlsPolicy.ENCRYPT));
+        setUp(Map.of("mx:dest.test", TlsLevel.VERIFY));
         ScriptedSmtpPeer mx = peer(16).tls(ScriptedSmtpPeer.selfSignedContext("mx16.dest.test", keys));
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("4.7.5");
@@ -266,10 +282,10 @@ class SmtpDeliveryTest {
 
     @Test
     void encryptShouldNotSendInClearWhenStartTlsIsNotOffered() throws Exception {
-        setUp(Map.of("mx:dest.test", TlsPolicy.ENCRYPT));
+        setUp(Map.of("mx:dest.test", TlsLevel.VERIFY));
         ScriptedSmtpPeer mx = peer(17);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(outcome.get("a@dest.test").reply().enhanced()).isEqualTo("4.7.5");
@@ -278,10 +294,10 @@ class SmtpDeliveryTest {
 
     @Test
     void noneShouldNeverStartTls() throws Exception {
-        setUp(Map.of("mx:dest.test", TlsPolicy.NONE));
+        setUp(Map.of("mx:dest.test", TlsLevel.NONE));
         ScriptedSmtpPeer mx = peer(18).tls(ScriptedSmtpPeer.selfSignedContext("mx18.dest.test", keys));
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(mx.tlsConnections()).isEmpty();
@@ -290,9 +306,9 @@ class SmtpDeliveryTest {
     @Test
     void aCachedSessionClosedByTheServerShouldBeReplacedByAFreshOne() throws Exception {
         ScriptedSmtpPeer mx = peer(19);
-        delivery.deliver(envelope("first@dest.test"), MESSAGE, List.of(target(mx)));
+        deliver(envelope("first@dest.test"), MESSAGE, List.of(target(mx)));
         mx.on("MAIL", "", ScriptedSmtpPeer.DROP, 1);
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("second@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("second@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("second@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(mx.connections()).isEqualTo(2);
@@ -302,10 +318,10 @@ class SmtpDeliveryTest {
     @Test
     void aCachedSessionLostAfterTheServerAnsweredShouldDeferRatherThanSendAgain() throws Exception {
         ScriptedSmtpPeer mx = peer(20);
-        delivery.deliver(envelope("first@dest.test"), MESSAGE, List.of(target(mx)));
+        deliver(envelope("first@dest.test"), MESSAGE, List.of(target(mx)));
         mx.on("DOT", "", ScriptedSmtpPeer.DROP, 1);
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("second@dest.test"), MESSAGE, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("second@dest.test"), MESSAGE, List.of(target(mx)));
 
         assertThat(outcome.get("second@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(mx.connections()).isEqualTo(1);
@@ -322,7 +338,7 @@ class SmtpDeliveryTest {
         }
         Instant start = Instant.now();
 
-        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), big, List.of(target(mx)));
+        Map<String, RecipientOutcome> outcome = deliver(envelope("a@dest.test"), big, List.of(target(mx)));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(20));
@@ -337,7 +353,7 @@ class SmtpDeliveryTest {
             List<java.util.concurrent.Future<Map<String, RecipientOutcome>>> attempts = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 String recipient = "p" + i + "@dest.test";
-                attempts.add(threads.submit(() -> delivery.deliver(envelope(recipient), MESSAGE, List.of(target(mx)))));
+                attempts.add(threads.submit(() -> deliver(envelope(recipient), MESSAGE, List.of(target(mx)))));
             }
             for (var attempt : attempts) {
                 assertThat(attempt.get(30, java.util.concurrent.TimeUnit.SECONDS).values()).extracting(RecipientOutcome::status)
@@ -349,5 +365,61 @@ class SmtpDeliveryTest {
 
         assertThat(mx.messages()).hasSize(6);
         assertThat(mx.maxConcurrentTransactions()).isEqualTo(2);
+    }
+
+    @Test
+    void refusedSmarthostCredentialsShouldFailEveryRecipientWithoutTryingAnotherHost() throws Exception {
+        javax.net.ssl.SSLContext tls = org.postern.testing.TestCa.selfSigned("smtp.isp.test").serverContext();
+        ScriptedSmtpPeer first = peer(23).tls(tls).auth("gw", "right");
+        ScriptedSmtpPeer second = peer(24).tls(tls).auth("gw", "right");
+        RouteOptions credentials = new RouteOptions(Optional.of(TlsLevel.ENCRYPT), List.of(),
+            Optional.of(new Credentials("gw", "wrong")), Optional.empty());
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE,
+            DeliveryRoute.smtp("smtp:smtp.isp.test:25", List.of(target(first), target(second))).withOptions(credentials));
+
+        assertThat(outcome.values()).extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("a@dest.test").reply().code()).isEqualTo(535);
+        assertThat(second.connections()).isZero();
+    }
+
+    @Test
+    void theRoutesCredentialsShouldAuthenticateTheSession() throws Exception {
+        ScriptedSmtpPeer smarthost = peer(25).tls(org.postern.testing.TestCa.selfSigned("smtp.isp.test").serverContext()).auth("gw", "right");
+        RouteOptions credentials = new RouteOptions(Optional.of(TlsLevel.ENCRYPT), List.of(),
+            Optional.of(new Credentials("gw", "right")), Optional.of(InetAddress.getByName("127.0.0.7")));
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE,
+            DeliveryRoute.smtp("smtp:[smtp.isp.test]:25", List.of(target(smarthost))).withOptions(credentials));
+
+        assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(smarthost.authentications()).containsExactly("1 gw");
+        assertThat(smarthost.remoteAddresses()).containsExactly("127.0.0.7");
+    }
+
+    @Test
+    void anLmtpNextHopShouldDecideEachRecipientByItsReplyAfterTheData() throws Exception {
+        ScriptedSmtpPeer store = peer(26).lmtp().extensions("PIPELINING").on("DOT", "gone@", "550 5.1.1 <gone@dest.test> no such mailbox")
+            .on("DOT", "full@", "452 4.2.2 <full@dest.test> over quota");
+
+        Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("ok@dest.test", "gone@dest.test", "full@dest.test"), MESSAGE,
+            new DeliveryRoute("lmtp:[store.dest.test]:24", List.of(target(store)), Protocol.LMTP, RouteOptions.NONE, Optional.empty()));
+
+        assertThat(outcome.get("ok@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(outcome.get("gone@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("full@dest.test").status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+        assertThat(store.messages()).singleElement().satisfies(message -> assertThat(message.recipients()).containsExactly("ok@dest.test"));
+    }
+
+    @Test
+    void aNonAsciiRecipientShouldFailWith567AtAHostWithoutSmtpUtf8InsteadOfGoingOutAsRawBytes() throws Exception {
+        ScriptedSmtpPeer mx = peer(27);
+
+        Map<String, RecipientOutcome> outcome = deliver(envelope("j\u00f6rg@dest.test", "ok@dest.test"), MESSAGE, List.of(target(mx)));
+
+        assertThat(outcome.get("j\u00f6rg@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);
+        assertThat(outcome.get("j\u00f6rg@dest.test").reply().enhanced()).isEqualTo("5.6.7");
+        assertThat(outcome.get("ok@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
+        assertThat(mx.commands()).noneMatch(command -> command.contains("j\u00f6rg")).noneMatch(command -> command.contains("SMTPUTF8"));
     }
 }

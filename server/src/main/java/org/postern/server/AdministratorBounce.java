@@ -16,7 +16,7 @@ import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.DsnBuilder;
 import org.postern.delivery.Envelope;
 import org.postern.delivery.RecipientOutcome;
-import org.postern.delivery.SmtpReply;
+import org.postern.smtp.client.SmtpReply;
 import org.postern.dsn.NotificationMail;
 
 /**

@@ -50,9 +50,8 @@ class DeliveryCrashTest {
                     }
                 }
             }
-            // in flight: the peer read a message's data and holds back its answer
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> peer.commands().stream().anyMatch(command -> command.endsWith(" DATA")));
+            // in flight: the peer read a message's data and holds back its answer (DATA itself may be pipelined)
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> peer.dataRead() >= 1);
             postern.kill();
             int beforeRestart = peer.messages().size();
 

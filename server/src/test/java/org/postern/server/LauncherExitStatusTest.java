@@ -53,6 +53,18 @@ class LauncherExitStatusTest {
     }
 
     @Test
+    void theOldEncryptPolicyShouldExitWithStatus2SayingWhatToWriteInstead() throws Exception {
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
+        Files.writeString(conf.resolve("delivery.xml"), "<delivery><tls policy='encrypt'/></delivery>");
+
+        Result result = run("start", "--conf", conf.toString(), "--data", work.resolve("data").toString());
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.output).last().asString().startsWith("postern: ")
+            .contains("delivery.xml: <tls@policy> = 'encrypt'").contains("write level=\"verify\"");
+    }
+
+    @Test
     void aBrokenRecipientListShouldExitWithStatus2NamingFileLineAndValue() throws Exception {
         Path conf = ChildPostern.loopbackConf(work.resolve("conf"), Ports.free());
         Files.writeString(conf.resolve("relaydomains.xml"), "<relaydomains><domain name='partner.test' verify='list'/></relaydomains>");

@@ -90,7 +90,8 @@ class LedgerTest {
 
                 assertThat(ledger(webAdmin, "queueId=" + delivered))
                     .containsPattern("\"event\":\"arrived\".*\"event\":\"attempt\".*\"event\":\"delivered\"")
-                    .contains(address, "\"tls\":false", "\"reply\":\"250 2.0.0 Ok: queued as Q", "\"recipient\":\"ok@next.test\"");
+                    .contains(address, "\"tls\":false", "\"tlsLevel\":\"may/plaintext\"", "\"reply\":\"250 2.0.0 Ok: queued as Q",
+                        "\"recipient\":\"ok@next.test\"");
                 assertThat(ledger(webAdmin, "messageId=" + URLEncoder.encode("<ledger-ok@sender.test>", StandardCharsets.UTF_8)))
                     .containsPattern("\"event\":\"arrived\".*\"event\":\"attempt\".*\"event\":\"delivered\"");
                 assertThat(ledger(webAdmin, "queueId=" + deferred))

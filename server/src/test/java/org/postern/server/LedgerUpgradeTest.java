@@ -27,9 +27,11 @@ class LedgerUpgradeTest {
         derby.setDriverClassName("org.apache.derby.jdbc.EmbeddedDriver");
         derby.setUrl("jdbc:derby:" + data.resolve("store/derby").toAbsolutePath() + ";create=true");
         JdbcDeliveryLedger old = new JdbcDeliveryLedger(derby, 10);
-        old.record(new LedgerEvent(Instant.now().minusSeconds(3600), "old-queue-id", Optional.of("<old@example.test>"),
-            Optional.empty(), "someone@example.test", "friend@dest.test", LedgerEvent.Kind.DELIVERED,
-            Optional.of("mx.dest.test"), Optional.of("127.0.0.9"), Optional.of(true), Optional.of("250 2.0.0 ok"), Optional.empty()));
+        old.record(LedgerEvent.of(Instant.now().minusSeconds(3600), "old-queue-id", "someone@example.test", "friend@dest.test",
+                LedgerEvent.Kind.DELIVERED)
+            .withMessage(Optional.of("<old@example.test>"), Optional.empty())
+            .withHost("mx.dest.test", "127.0.0.9", true)
+            .withReply("250 2.0.0 ok"));
         old.close();
         derby.close();
 

@@ -34,6 +34,21 @@ class Pop3Client implements AutoCloseable {
         return client;
     }
 
+    /** Waits (bounded) until the mailbox holds a message containing {@code text}, and returns it (read as UTF-8). */
+    static String awaitMessageContaining(String host, int port, String user, String password, String text, java.time.Duration timeout) {
+        String[] found = new String[1];
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+            try (Pop3Client pop3 = login(host, port, user, password)) {
+                for (int i = 1; i <= pop3.count() && found[0] == null; i++) {
+                    String message = new String(pop3.message("RETR " + i), java.nio.charset.StandardCharsets.UTF_8);
+                    found[0] = message.contains(text) ? message : null;
+                }
+                return found[0] != null;
+            }
+        });
+        return found[0];
+    }
+
     String ok(String command) throws IOException {
         dialogue.write(command);
         String line = dialogue.readLine();

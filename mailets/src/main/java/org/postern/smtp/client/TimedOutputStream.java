@@ -1,4 +1,4 @@
-package org.postern.delivery;
+package org.postern.smtp.client;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
