@@ -90,14 +90,22 @@ public class EsmtpParameterCheck implements CommandHandler<SMTPSession>, Extensi
             if (!seen.add(name)) {
                 return Optional.of("501 5.5.4 Parameter " + name + " given twice");
             }
-            if (value.isEmpty() || !wellFormed(name, value.get())) {
+            if (!wellFormed(name, value)) {
                 return Optional.of("501 5.5.4 Invalid value for parameter " + name);
             }
         }
         return Optional.empty();
     }
 
-    private static boolean wellFormed(String name, String value) {
+    /** RFC 5321 esmtp-param: keyword [= value]; REQUIRETLS (RFC 8689) and SMTPUTF8 (RFC 6531) take none. */
+    private static boolean wellFormed(String name, Optional<String> given) {
+        if (VALUELESS.contains(name)) {
+            return given.isEmpty();
+        }
+        if (given.isEmpty()) {
+            return !VALUED.contains(name);
+        }
+        String value = given.get();
         return switch (name) {
             case "SIZE" -> DIGITS.matcher(value).matches();
             case "BODY", "RET" -> KEYWORDS.get(name).matcher(value).matches();
@@ -111,6 +119,9 @@ public class EsmtpParameterCheck implements CommandHandler<SMTPSession>, Extensi
             default -> !value.isEmpty();
         };
     }
+
+    private static final Set<String> VALUELESS = Set.of("REQUIRETLS", "SMTPUTF8");
+    private static final Set<String> VALUED = Set.of("SIZE", "BODY", "RET", "ENVID", "AUTH", "NOTIFY", "ORCPT");
 
     private static boolean notify(String value) {
         if (value.equals("NEVER")) {
