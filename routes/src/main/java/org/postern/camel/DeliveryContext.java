@@ -18,6 +18,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.config.HostName;
 import org.postern.delivery.ConnectionCache;
 import org.postern.delivery.DeliveryMetrics;
 import org.postern.delivery.DeliverySettings;
@@ -144,8 +145,9 @@ public class DeliveryContext implements Startable {
         }
     }
 
+    /** delivery.xml's settings, with the server's one host name ({@link HostName}) for EHLO and notices. */
     static DeliverySettings settings(ConfigurationProvider configuration) throws ConfigurationException {
-        return DeliverySettings.from(configuration.getConfiguration("delivery"));
+        return DeliverySettings.from(configuration.getConfiguration("delivery")).withHeloName(HostName.resolve(configuration).value());
     }
 
     @PreDestroy
