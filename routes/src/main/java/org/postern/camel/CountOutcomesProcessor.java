@@ -27,9 +27,10 @@ public class CountOutcomesProcessor implements Processor {
             size(exchange, DeliveryHeaders.DEFERRED), size(exchange, DeliveryHeaders.FAILED));
         if (sent > 0) {
             Instant arrival = exchange.getIn().getHeader(DeliveryHeaders.ARRIVAL, Instant.class);
-            Instant accepted = DeliveryLog.accepted(exchange.getIn().getHeader(DeliveryHeaders.QUEUE_ID, String.class),
-                arrival == null ? Instant.now() : arrival);
-            double seconds = (System.currentTimeMillis() - accepted.toEpochMilli()) / 1000.0;
+            long now = System.currentTimeMillis();
+            long accepted = DeliveryLog.acceptedMillis(exchange.getIn().getHeader(DeliveryHeaders.QUEUE_ID, String.class),
+                arrival == null ? now : arrival.toEpochMilli());
+            double seconds = (now - accepted) / 1000.0;
             for (int i = 0; i < sent; i++) {
                 metrics.delivered(seconds);
             }

@@ -1,9 +1,5 @@
 package org.postern.delivery;
 
-import java.time.Instant;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import org.postern.smtp.ArrivalLogHook;
 import org.postern.smtp.client.SmtpReply;
 import org.postern.smtp.client.Target;
@@ -27,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * opened; a TLS failure that is only reported (MTA-STS testing) follows as {@code tls-report=…}.
  */
 public final class DeliveryLog {
-    private static final Pattern JAMES_NAME = Pattern.compile("Mail(\\d{12,14})-.*");
     private static final Logger LOGGER = LoggerFactory.getLogger(ArrivalLogHook.MAILLOG);
 
     private DeliveryLog() {
@@ -57,7 +52,7 @@ public final class DeliveryLog {
         if (sent ? !LOGGER.isInfoEnabled() : !LOGGER.isWarnEnabled()) {
             return;
         }
-        long accepted = accepted(envelope).toEpochMilli();
+        long accepted = acceptedMillis(envelope.queueId(), envelope.arrival().toEpochMilli());
         long handedOff = Math.max(accepted, envelope.arrival().toEpochMilli());
         StringBuilder line = new StringBuilder(256).append(envelope.queueId()).append(": to=<").append(recipient)
             .append(">, nexthop=").append(envelope.nextHop()).append(", relay=").append(host == null ? "none" : host.toString());
@@ -99,20 +94,25 @@ public final class DeliveryLog {
     }
 
     /**
-     * When the message was accepted: James names a mail "Mail" + the epoch milliseconds of its creation at
-     * acceptance + "-" + a UUID, so that time is read from the queue id; otherwise its arrival in the outbound queue.
+     * When the message was accepted (epoch ms): James names a mail "Mail" + the epoch milliseconds of its creation at
+     * acceptance + "-" + a UUID, so that time is read from the queue id (without allocating: this runs for every
+     * delivered mail); otherwise, or when that is later, its arrival in the outbound queue.
      */
-    public static Instant accepted(Envelope envelope) {
-        return accepted(envelope.queueId(), envelope.arrival());
-    }
-
-    public static Instant accepted(String queueId, Instant arrival) {
-        Matcher matcher = JAMES_NAME.matcher(queueId == null ? "" : queueId);
-        if (matcher.matches()) {
-            Instant created = Instant.ofEpochMilli(Long.parseLong(matcher.group(1)));
-            if (!created.isAfter(arrival)) {
-                return created;
+    public static long acceptedMillis(String queueId, long arrival) {
+        if (queueId == null || !queueId.startsWith("Mail")) {
+            return arrival;
+        }
+        long created = 0;
+        int digits = 0;
+        for (int i = 4; i < queueId.length(); i++) {
+            char c = queueId.charAt(i);
+            if (c == '-' && digits >= 12 && digits <= 14) {
+                return Math.min(created, arrival);
             }
+            if (c < '0' || c > '9' || ++digits > 14) {
+                return arrival;
+            }
+            created = created * 10 + (c - '0');
         }
         return arrival;
     }
