@@ -8,8 +8,8 @@
 #      modified, and an environment variable aimed at it is ignored with a notice.
 # Then starts the server on it with the data directory /var/lib/postern.
 #
-#   POSTERN_HOSTNAME           the server's name: <helloName> of every SMTP and POP3 listener (Received headers,
-#                              HELO) and the start of the SMTP greeting (RFC 5321 4.3.1: 220 <name> ...)
+#   POSTERN_HOSTNAME           the server's name: <hostname> of postern.xml (SMTP greeting 220 <name> ..., helloName
+#                              of every listener, EHLO to next hops and in callouts, Reporting-MTA of notices)
 #   POSTERN_LOCAL_DOMAINS      comma list: domains created at start (domainlist.xml); the first is the default
 #                              domain, so the postmaster is postmaster@<first>
 #   POSTERN_RELAY_DOMAINS      comma list of domain[:verify], verify = list | callout | accept-all (default callout)
@@ -68,18 +68,11 @@ may_apply() {
 apply_hostname() {
     host=$POSTERN_HOSTNAME
     is_domain "$host" || fail "POSTERN_HOSTNAME='$host': not a host name"
-    for file in smtpserver.xml pop3server.xml; do
-        may_apply POSTERN_HOSTNAME "$file" || continue
-        [ -f "$GEN/$file" ] || continue
-        sed -i -e '/<helloName[ >]/d' \
-            -e "s|^\([[:space:]]*\)<jmxName>\(.*\)</jmxName>|&\n\1<helloName autodetect=\"false\">$host</helloName>|" \
-            -e "s|<smtpGreeting>[^<]*</smtpGreeting>|<smtpGreeting>$host Postern ESMTP</smtpGreeting>|" \
-            "$GEN/$file"
-    done
-    # the delivery routes' EHLO name and the host name of every DSN (Reporting-MTA, MAILER-DAEMON@)
-    if may_apply POSTERN_HOSTNAME delivery.xml && [ -f "$GEN/delivery.xml" ]; then
-        sed -i -e '/<heloName>/d' -e "s|^\([[:space:]]*\)<queue>\(.*\)</queue>|&\n\1<heloName>$host</heloName>|" "$GEN/delivery.xml"
-    fi
+    # the one host name (postern.xml): the server gives it to every listener, to delivery and to notices
+    may_apply POSTERN_HOSTNAME postern.xml || return 0
+    sed -i -e '/<hostname>/d' -e "s|^<postern>[[:space:]]*\$|<postern>\n    <hostname>$host</hostname>|" "$GEN/postern.xml"
+    grep -q "<hostname>$host</hostname>" "$GEN/postern.xml" \
+        || fail "POSTERN_HOSTNAME: $DEFAULTS/postern.xml has no <postern> line to add <hostname> to"
 }
 
 apply_local_domains() {

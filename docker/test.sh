@@ -102,12 +102,8 @@ step "entrypoint: POSTERN_* variables become conf; mounted files win"
 conf=$(show_conf smtpserver.xml -e POSTERN_HOSTNAME=mx.example.test -e POSTERN_TRUSTED_NETWORKS="10.0.0.0/8, 192.0.2.7")
 [ "$(grep -c '<authorizedAddresses>10.0.0.0/8, 192.0.2.7</authorizedAddresses>' <<<"$conf")" = 3 ] \
     || fail "trusted networks not in all three SMTP listeners"
-[ "$(grep -c '<helloName autodetect="false">mx.example.test</helloName>' <<<"$conf")" = 3 ] \
-    || fail "helloName not in all three SMTP listeners"
-[ "$(grep -c '<smtpGreeting>mx.example.test Postern ESMTP</smtpGreeting>' <<<"$conf")" = 3 ] \
-    || fail "greeting does not start with the host name in all three SMTP listeners"
-conf=$(show_conf delivery.xml -e POSTERN_HOSTNAME=mx.example.test)
-expect_in "$conf" "<heloName>mx.example.test</heloName>"
+conf=$(show_conf postern.xml -e POSTERN_HOSTNAME=mx.example.test)
+expect_in "$conf" "<hostname>mx.example.test</hostname>"
 conf=$(show_conf domainlist.xml -e POSTERN_LOCAL_DOMAINS=example.test,second.test)
 expect_in "$conf" "<domainname>example.test</domainname>"
 expect_in "$conf" "<domainname>second.test</domainname>"

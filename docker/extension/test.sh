@@ -12,7 +12,7 @@
 #   - the remote recipient goes through ResolveNextHop (MX from a loopback dnsmasq, i.e. our dnsjava code running
 #     on James's dnsjava), HandOffToOutbound into James's "outbound" mail queue, and the Camel delivery route
 #     (DeliveryStartable from extensions.properties) delivers it over SMTP to a sink on the MX host's address;
-#   - webadmin's /postern/nexthop route (NextHopRoutes) answers.
+#   - webadmin's /postern/nexthop route (NextHopRoutes) answers, and /metrics (PrometheusRoutes) counted the mail.
 #
 # Needs: docker/extension/target/postern-extension (mvn -DskipTests package), java, mvn (James's jars in ~/.m2 or
 # Maven Central), dnsmasq, curl, python3; root for dnsmasq on 127.0.0.77:53 and the sink on 127.0.0.78:25. Every
@@ -226,5 +226,11 @@ grep -q "postern.camel\|outbound-deliver\|Camel delivery routes" "$WORK/james.lo
 step "webadmin: Postern's /postern/nexthop route"
 answer=$(curl -fsS --max-time 30 "http://127.0.0.1:$ADMIN_PORT/postern/nexthop/someone@routed.test")
 grep -q '"name":"mx.routed.test"' <<<"$answer" || fail "nexthop endpoint: $answer"
+
+step "webadmin: Postern's /metrics (PrometheusRoutes) counts the relayed mail"
+metrics=$(curl -fsS --max-time 30 "http://127.0.0.1:$ADMIN_PORT/metrics")
+grep -q '^postern_delivery_recipients_total{nexthop="mx:routed.test",status="sent",} [1-9]' <<<"$metrics" \
+    || fail "metrics: no sent recipient for mx:routed.test: $(grep '^postern_' <<<"$metrics" | head -n 20)"
+grep -q '^postern_smtp_messages_total [1-9]' <<<"$metrics" || fail "metrics: no spooled message counted"
 
 step "PASS in $((SECONDS - START))s"

@@ -24,6 +24,7 @@ import org.apache.james.rrt.lib.Mappings;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
+import org.postern.config.HostName;
 import org.postern.config.WatchedFile;
 import org.postern.routing.ResolveNextHop;
 import org.postern.routing.Route;
@@ -53,14 +54,15 @@ public class RecipientAcceptance {
     public RecipientAcceptance(DomainList domainList, UsersRepository users, RecipientRewriteTable rewrites,
                                ConfigurationProvider configuration, FileSystem fileSystem, RoutingServices routing) throws ConfigurationException {
         this(domainList, users, rewrites, relayDomains(configuration), fileSystem,
-            domain -> resolve(routing, domain));
+            domain -> resolve(routing, domain), HostName.resolve(configuration).value());
     }
 
+    /** {@code heloName}: the server's {@link HostName}, which callouts give in EHLO. */
     private RecipientAcceptance(DomainList domainList, UsersRepository users, RecipientRewriteTable rewrites, RelayDomains relayDomains,
-                                FileSystem fileSystem, Function<String, CompletionStage<Route>> routes) throws ConfigurationException {
+                                FileSystem fileSystem, Function<String, CompletionStage<Route>> routes, String heloName) throws ConfigurationException {
         this(domainList, users, rewrites, relayDomains, recipientList(relayDomains, fileSystem),
             new CalloutVerifier(relayDomains.callout(), routes,
-                new SmtpProbe(relayDomains.callout().heloName(), relayDomains.callout().timeout()), Clock.systemUTC()));
+                new SmtpProbe(heloName, relayDomains.callout().timeout()), Clock.systemUTC()));
     }
 
     RecipientAcceptance(DomainList domainList, UsersRepository users, RecipientRewriteTable rewrites, RelayDomains relayDomains,

@@ -1,7 +1,5 @@
 package org.postern.acceptance;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +22,6 @@ import org.postern.config.Durations;
  *         <positiveTtl>1h</positiveTtl>
  *         <negativeTtl>10m</negativeTtl>
  *         <timeout>30s</timeout>
- *         <heloName>mx.example.com</heloName>
  *     </callout>
  *     <domain name="partner.example" verify="list"/>
  *     <domain name="branch.example" verify="callout"/>
@@ -32,7 +29,8 @@ import org.postern.config.Durations;
  * </relaydomains>
  * }</pre>
  *
- * A missing file means no relay domains. Every error names the file, the element and the value.
+ * A missing file means no relay domains. Every error names the file, the element and the value. A callout's EHLO
+ * name is the server's {@link org.postern.config.HostName} (an earlier {@code <callout><heloName>} is checked there).
  */
 public record RelayDomains(Map<Domain, Verification> domains, Optional<String> recipientList, CalloutSettings callout) {
     public static final String FILE = "relaydomains.xml";
@@ -69,8 +67,7 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
         return new CalloutSettings(
             duration(conf, "callout.positiveTtl", CalloutSettings.DEFAULT_POSITIVE_TTL),
             duration(conf, "callout.negativeTtl", CalloutSettings.DEFAULT_NEGATIVE_TTL),
-            duration(conf, "callout.timeout", CalloutSettings.DEFAULT_TIMEOUT),
-            Optional.ofNullable(conf.getString("callout.heloName", null)).map(String::trim).orElseGet(RelayDomains::hostName));
+            duration(conf, "callout.timeout", CalloutSettings.DEFAULT_TIMEOUT));
     }
 
     private static Duration duration(HierarchicalConfiguration<ImmutableNode> conf, String key, Duration fallback) {
@@ -90,13 +87,6 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
         return Domain.of(trimmed);
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
 
     private static IllegalArgumentException invalid(String element, String value, String rule) {
         return new IllegalArgumentException(FILE + ": " + element + " = '" + value + "': " + rule);

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -64,6 +65,10 @@ public class MxLookup {
     /** Addresses of MX hosts by name until their TTL runs out: many domains share their MX hosts. */
     private final Map<Name, CachedAddresses> hostAddresses = new ConcurrentHashMap<>();
     private final long minimumTtlNanos;
+    private final LongAdder mxLookups = new LongAdder();
+    private final LongAdder mxCacheHits = new LongAdder();
+    private final LongAdder addressLookups = new LongAdder();
+    private final LongAdder addressCacheHits = new LongAdder();
 
     public MxLookup(Resolver resolver) {
         this(resolver, Duration.ZERO);
@@ -100,14 +105,24 @@ public class MxLookup {
             return CompletableFuture.completedFuture(new MxResult.NoSuchDomain(domain));
         }
         String key = name.toString().toLowerCase(Locale.ROOT);
+        mxLookups.increment();
         Cached cached = answers.get(key);
         if (cached != null && nanoClock.getAsLong() - cached.expiresAtNanos < 0) {
+            mxCacheHits.increment();
             return CompletableFuture.completedFuture(reshuffled(cached.result));
         }
         return session.lookupAsync(name, Type.MX)
             .thenCompose(result -> hasMx(result) ? fromMxRecords(domain, result) : implicitMx(domain, name))
             .exceptionallyCompose(failure -> fromMxFailure(domain, name, unwrap(failure)))
             .thenApply(answer -> remember(key, answer));
+    }
+
+    /**
+     * Lookups asked of this object so far ({@code mx}: a domain's mail hosts; {@code address}: an MX host's addresses),
+     * and how many of them its cache answered: {@code {mx lookups, mx hits, address lookups, address hits}}.
+     */
+    public long[] counts() {
+        return new long[] {mxLookups.sum(), mxCacheHits.sum(), addressLookups.sum(), addressCacheHits.sum()};
     }
 
     /** Seconds left before the cached answer for this domain is asked again, if one is cached. */
@@ -216,9 +231,11 @@ public class MxLookup {
 
     /** A then AAAA of one host; a missing record type is no failure, a server failure is a temporary one. */
     private CompletionStage<Found> addresses(Name host) {
+        addressLookups.increment();
         CachedAddresses cached = hostAddresses.get(host);
         long now = nanoClock.getAsLong();
         if (cached != null && now - cached.expiresAtNanos < 0) {
+            addressCacheHits.increment();
             return CompletableFuture.completedFuture(cached.found);
         }
         return lookUpAddresses(host).thenApply(found -> {

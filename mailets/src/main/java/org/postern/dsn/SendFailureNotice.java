@@ -14,7 +14,9 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.config.HostName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetException;
 import org.apache.mailet.base.GenericMailet;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the sender that the mail failed for its recipients, with Postern's one RFC 3464 writer ({@link DsnReport}),
  * the same notice the delivery routes send: {@code Action: failed}, the real enhanced status and diagnostic,
- * Reporting-MTA and From {@code MAILER-DAEMON@} the configured host name ({@link ReportingMta}), an empty reverse
+ * Reporting-MTA and From {@code MAILER-DAEMON@} the configured host name ({@link HostName}), an empty reverse
  * path. It replaces James's {@code Bounce} and {@code DSNBounce} in every processor that gives up on a mail.
  *
  * <p>The status and diagnostic come from, in this order: the routing error recorded by {@code ResolveNextHop}
@@ -79,7 +81,15 @@ public class SendFailureNotice extends GenericMailet {
             throw new MailetException(getMailetName() + ": 'status' = '" + status + "': must be an enhanced status code such as 5.1.1");
         }
         diagnostic = Optional.ofNullable(getInitParameter("diagnostic")).map(String::trim).filter(text -> !text.isEmpty());
-        report = new DsnReport(ReportingMta.of(configuration));
+        report = new DsnReport(hostName());
+    }
+
+    private String hostName() throws MailetException {
+        try {
+            return HostName.resolve(configuration).value();
+        } catch (ConfigurationException e) {
+            throw new MailetException(getMailetName() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.apache.james.transport.mailets.delivery.MailboxAppenderImpl;
 import org.apache.james.transport.mailets.delivery.SimpleMailStore;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
-import org.postern.dsn.ReportingMta;
+import org.postern.config.HostName;
 import org.postern.ledger.DeliveryLedger;
 import org.apache.mailet.MailetException;
 import org.apache.mailet.base.GenericMailet;
@@ -82,6 +82,12 @@ public class LocalDeliveryOnce extends GenericMailet {
         } catch (IOException e) {
             throw new MailetException(getMailetName() + ": 'journal' = '" + journalUrl + "': cannot be opened: " + e.getMessage(), e);
         }
+        String hostName;
+        try {
+            hostName = HostName.resolve(configuration).value();
+        } catch (org.apache.commons.configuration2.ex.ConfigurationException e) {
+            throw new MailetException(getMailetName() + ": " + e.getMessage(), e);
+        }
         SimpleMailStore mailboxes = SimpleMailStore.builder()
             .mailboxAppender(new MailboxAppenderImpl(mailboxManager))
             .usersRepository(usersRepository)
@@ -90,7 +96,7 @@ public class LocalDeliveryOnce extends GenericMailet {
             .build();
         dispatcher = MailDispatcher.builder()
             .mailStore(new LedgeredMailStore(new JournaledMailStore(mailboxes, journal, new StoredCopyFinder(mailboxManager, usersRepository)),
-                ledger, new DeliveredNotice(getMailetContext(), ledger, ReportingMta.of(configuration), java.time.Clock.systemUTC())))
+                ledger, new DeliveredNotice(getMailetContext(), ledger, hostName, java.time.Clock.systemUTC())))
             .consume(true)
             .onMailetException(getInitParameter("onMailetException", Mail.ERROR))
             .retries(MailetUtil.getInitParameterAsStrictlyPositiveInteger(getInitParameter("retries"), MailDispatcher.RETRIES))

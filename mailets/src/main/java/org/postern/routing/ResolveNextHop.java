@@ -123,7 +123,11 @@ public class ResolveNextHop extends GenericMailet {
         } else {
             mail.removeAttribute(RoutingAttributes.ERROR);
         }
-        LOGGER.info("{}: to=<{}>, nexthop={}, {}", mail.getName(), mail.getRecipients(), route.nextHop(), route.describe());
+        if (LOGGER.isInfoEnabled()) {
+            for (MailAddress recipient : mail.getRecipients()) {
+                LOGGER.info("{}: to=<{}>, nexthop={}, {}", mail.getName(), recipient.asString(), route.nextHop(), route.describe());
+            }
+        }
     }
 
     @Override

@@ -70,14 +70,16 @@ public class RetryLater extends GenericMailet {
         if (attempts > maxRetries) {
             mail.setErrorMessage("4.4.7 gave up after " + maxRetries + " retries: " + mail.getErrorMessage());
             mail.setState(expiredProcessor);
-            LOGGER.warn("{}: to=<{}>, status=expired after {} retries", mail.getName(), mail.getRecipients(), maxRetries);
+            mail.getRecipients().forEach(recipient ->
+                LOGGER.warn("{}: to=<{}>, status=expired after {} retries", mail.getName(), recipient.asString(), maxRetries));
             return;
         }
         mail.setAttribute(new Attribute(RoutingAttributes.ATTEMPTS, AttributeValue.of(attempts)));
         getMailetContext().sendMail(mail, processor, delay.toMillis(), TimeUnit.MILLISECONDS);
         mail.setState(Mail.GHOST);
-        LOGGER.info("{}: to=<{}>, status=deferred ({}), retry {} of {} in {}", mail.getName(), mail.getRecipients(),
-            mail.getErrorMessage(), attempts, maxRetries, delay);
+        String reason = mail.getErrorMessage();
+        mail.getRecipients().forEach(recipient -> LOGGER.info("{}: to=<{}>, status=deferred ({}), retry {} of {} in {}",
+            mail.getName(), recipient.asString(), reason, attempts, maxRetries, delay));
     }
 
     @Override

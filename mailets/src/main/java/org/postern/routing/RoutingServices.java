@@ -13,8 +13,10 @@ import javax.inject.Singleton;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.dns.DnsMetrics;
 import org.postern.dns.DnsSettings;
 import org.postern.dns.MxLookup;
+import org.postern.metrics.PosternMetrics;
 
 /**
  * The shared routing machinery of one James server: one DNS lookup (with its cache) built from dnsservice.xml,
@@ -24,14 +26,20 @@ import org.postern.dns.MxLookup;
 public class RoutingServices {
     private final ConfigurationProvider configuration;
     private final FileSystem fileSystem;
+    private final PosternMetrics metrics;
     private final Map<String, NextHopResolver> resolvers = new HashMap<>();
     private MxLookup mx;
     private DnsSettings dns;
 
     @Inject
-    public RoutingServices(ConfigurationProvider configuration, FileSystem fileSystem) {
+    public RoutingServices(ConfigurationProvider configuration, FileSystem fileSystem, PosternMetrics metrics) {
         this.configuration = configuration;
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
+    }
+
+    public RoutingServices(ConfigurationProvider configuration, FileSystem fileSystem) {
+        this(configuration, fileSystem, new PosternMetrics());
     }
 
     public synchronized NextHopResolver resolver(String transportTableUrl) throws IOException, ConfigurationException {
@@ -64,6 +72,7 @@ public class RoutingServices {
     private synchronized MxLookup mx() throws ConfigurationException {
         if (mx == null) {
             mx = dnsSettings().mxLookup();
+            metrics.register(new DnsMetrics(mx));
         }
         return mx;
     }

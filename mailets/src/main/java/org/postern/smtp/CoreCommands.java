@@ -3,6 +3,7 @@ package org.postern.smtp;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
@@ -18,6 +19,8 @@ import org.apache.james.smtpserver.CoreCmdHandlerLoader;
  *   <li>{@code AuthCmdHandler}, which takes credentials where AUTH is not offered and answers malformed exchanges
  *       with 451: list {@link StrictAuthCmdHandler} in the handler chain instead (without it, no AUTH at all).</li>
  * </ul>
+ * and with two of Postern's: {@link ArrivalLogHook} (the maillog's {@code client=} and {@code from=} lines) and
+ * {@link RcptReplyCounter} (the RCPT metrics).
  *
  * <pre>{@code
  * <handlerchain coreHandlersPackage="org.postern.smtp.CoreCommands">
@@ -25,8 +28,10 @@ import org.apache.james.smtpserver.CoreCmdHandlerLoader;
  */
 public class CoreCommands implements HandlersPackage {
     private static final Set<String> REPLACED = Set.of(AuthRequiredToRelayRcptHook.class.getName(), AuthCmdHandler.class.getName());
-    private static final List<String> HANDLERS = new CoreCmdHandlerLoader().getHandlers().stream()
-        .filter(handler -> !REPLACED.contains(handler))
+    /** What Postern adds to every listener: the maillog's arrival lines and the RCPT and message counters. */
+    private static final List<String> ADDED = List.of(ArrivalLogHook.class.getName(), RcptReplyCounter.class.getName());
+    private static final List<String> HANDLERS = Stream.concat(new CoreCmdHandlerLoader().getHandlers().stream()
+            .filter(handler -> !REPLACED.contains(handler)), ADDED.stream())
         .collect(Collectors.toUnmodifiableList());
 
     @Override

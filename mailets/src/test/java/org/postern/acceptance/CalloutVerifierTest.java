@@ -24,7 +24,7 @@ import org.postern.testing.ScriptedSmtpPeer;
 
 /** Callouts over real sockets to a scripted SMTP peer on loopback. */
 class CalloutVerifierTest {
-    static final CalloutSettings SETTINGS = new CalloutSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(2), "gw.test");
+    static final CalloutSettings SETTINGS = new CalloutSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(2));
 
     final MutableClock clock = new MutableClock();
     final List<AutoCloseable> closeMe = new ArrayList<>();
@@ -49,7 +49,7 @@ class CalloutVerifierTest {
         }
         Route route = new Route("partner.test", TransportTable.Entry.DEFAULT, new Route.Deliver(hosts, port));
         return new CalloutVerifier(SETTINGS, domain -> CompletableFuture.completedFuture(route),
-            new SmtpProbe(SETTINGS.heloName(), SETTINGS.timeout()), clock);
+            new SmtpProbe("gw.test", SETTINGS.timeout()), clock);
     }
 
     @Test

@@ -70,7 +70,7 @@ class RecipientAcceptanceTest {
             Domain.of("list.test"), Verification.LIST,
             Domain.of("callout.test"), Verification.CALLOUT,
             Domain.of("open.test"), Verification.ACCEPT_ALL), Optional.empty(),
-            new CalloutSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(2), "gw.test"));
+            new CalloutSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(2)));
         Route toPeer = new Route("callout.test", TransportTable.Entry.DEFAULT, new Route.Deliver(
             List.of(new MxHost("peer.test", 10, List.of(InetAddress.getByName("127.0.0.67")))), peer.port()));
         CalloutVerifier callout = new CalloutVerifier(relayDomains.callout(), domain -> CompletableFuture.completedFuture(toPeer),

@@ -34,7 +34,7 @@ class RelayDomainsTest {
         assertThat(domains.verificationOf(Domain.of("plain.test"))).contains(Verification.CALLOUT);
         assertThat(domains.verificationOf(Domain.of("other.test"))).isEmpty();
         assertThat(domains.recipientList()).contains(RelayDomains.DEFAULT_RECIPIENT_LIST);
-        assertThat(domains.callout()).isEqualTo(new CalloutSettings(Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(5), "mx.test"));
+        assertThat(domains.callout()).isEqualTo(new CalloutSettings(Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(5)));
     }
 
     @Test

@@ -58,7 +58,7 @@ public class DeliverProcessor implements Processor {
             SmtpReply loop = FailurePolicy.loop(received, maxReceivedHeaders);
             for (String recipient : envelope.recipients()) {
                 failed.add(new RecipientOutcome(recipient, RecipientOutcome.Status.FAILED, loop, null));
-                DeliveryLog.attempt(envelope, recipient, null, null, "bounced", loop);
+                DeliveryLog.attempt(envelope, recipient, null, null, "bounced", loop, DeliveryLog.Times.now());
                 ledger.attempt(envelope, recipient, null, null, loop, "bounced");
             }
         } else {
@@ -70,7 +70,7 @@ public class DeliverProcessor implements Processor {
                     (status == RecipientOutcome.Status.FAILED ? failed : deferred)
                         .add(new RecipientOutcome(recipient, status, resolution.failure(), null));
                     String label = status == RecipientOutcome.Status.FAILED ? "bounced" : "deferred";
-                    DeliveryLog.attempt(envelope, recipient, null, null, label, resolution.failure());
+                    DeliveryLog.attempt(envelope, recipient, null, null, label, resolution.failure(), DeliveryLog.Times.now());
                     ledger.attempt(envelope, recipient, null, null, resolution.failure(), label);
                 }
             } else {

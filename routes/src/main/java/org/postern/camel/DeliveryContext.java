@@ -18,7 +18,9 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.config.HostName;
 import org.postern.delivery.ConnectionCache;
+import org.postern.delivery.DeliveryMetrics;
 import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.DsnBuilder;
 import org.postern.delivery.LedgerRecorder;
@@ -49,6 +51,7 @@ public class DeliveryContext implements Startable {
     private final FileSystem fileSystem;
     private final DeliveryLedger ledger;
     private final DirectDelivery direct;
+    private final DeliveryMetrics metrics;
     private CamelContext camel;
     private DirectDelivery.Route directRoute;
     private ConnectionCache cache;
@@ -61,13 +64,14 @@ public class DeliveryContext implements Startable {
      */
     @Inject
     public DeliveryContext(MailQueueFactory<?> queues, ConfigurationProvider configuration, RoutingServices routing,
-                           FileSystem fileSystem, DeliveryLedger ledger, DirectDelivery direct) {
+                           FileSystem fileSystem, DeliveryLedger ledger, DirectDelivery direct, DeliveryMetrics metrics) {
         this.queues = queues;
         this.configuration = configuration;
         this.routing = routing;
         this.fileSystem = fileSystem;
         this.ledger = ledger;
         this.direct = direct;
+        this.metrics = metrics;
     }
 
     public synchronized void start() throws Exception {
@@ -85,9 +89,10 @@ public class DeliveryContext implements Startable {
         LedgerRecorder recorder = new LedgerRecorder(ledger, clock);
         security = TransportSecurity.create(settings.tls(), confDirectory(), routing.dnsSettings(), routing.mxLookup(), clock);
         context.addRoutes(new OutboundDeliveryRoutes(settings.queue(), settings.threads(),
-            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder, security), new NextHopTargets(routing),
+            new DeliverProcessor(new SmtpDelivery(settings, cache, recorder, security, metrics), new NextHopTargets(routing),
                 settings.maxReceivedHeaders(), recorder),
             new ScheduleProcessor(settings.retry(), clock),
+            new CountOutcomesProcessor(metrics),
             new BounceProcessor(spool, new DsnBuilder(settings.heloName()), clock, recorder, settings.retry(), settings.delayNotice()),
             RequeueProcessor.deferred(outbound, settings.retry(), recorder, clock),
             RequeueProcessor.afterError(outbound, settings.retry())));
@@ -140,8 +145,9 @@ public class DeliveryContext implements Startable {
         }
     }
 
+    /** delivery.xml's settings, with the server's one host name ({@link HostName}) for EHLO and notices. */
     static DeliverySettings settings(ConfigurationProvider configuration) throws ConfigurationException {
-        return DeliverySettings.from(configuration.getConfiguration("delivery"));
+        return DeliverySettings.from(configuration.getConfiguration("delivery")).withHeloName(HostName.resolve(configuration).value());
     }
 
     @PreDestroy

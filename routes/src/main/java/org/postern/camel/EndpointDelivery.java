@@ -26,6 +26,7 @@ final class EndpointDelivery {
     }
 
     Map<String, RecipientOutcome> deliver(Exchange exchange, Envelope envelope, byte[] message, String uri) {
+        long start = System.currentTimeMillis();
         Exchange result = template(exchange).send(uri, handOff -> {
             handOff.getIn().setHeaders(new java.util.HashMap<>(exchange.getIn().getHeaders()));
             handOff.getIn().setBody(message);
@@ -34,11 +35,12 @@ final class EndpointDelivery {
             ? SmtpReply.local(451, "4.4.0", "camel:" + uri + " failed: " + failure(result))
             : SmtpReply.local(250, "2.0.0", "accepted by camel:" + uri);
         RecipientOutcome.Status status = result.isFailed() ? RecipientOutcome.Status.DEFERRED : RecipientOutcome.Status.DELIVERED;
+        DeliveryLog.Times times = new DeliveryLog.Times(start, start, System.currentTimeMillis(), 0);
         Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
         for (String recipient : envelope.recipients()) {
             outcomes.put(recipient, new RecipientOutcome(recipient, status, reply, null));
             String label = status == RecipientOutcome.Status.DELIVERED ? "sent" : "deferred";
-            DeliveryLog.attempt(envelope, recipient, null, null, label, reply);
+            DeliveryLog.attempt(envelope, recipient, null, null, label, reply, times);
             ledger.attempt(envelope, recipient, null, null, reply, label);
         }
         return outcomes;

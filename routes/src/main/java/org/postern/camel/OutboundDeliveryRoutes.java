@@ -7,7 +7,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The delivery routes, in Java DSL, speaking no SMTP themselves. One attempt ({@code direct:attempt}): deliver
- * ({@link DeliverProcessor}) → expire ({@link ScheduleProcessor}) → notify the sender as NOTIFY asks: failed, relayed,
+ * ({@link DeliverProcessor}) → expire ({@link ScheduleProcessor}) → count ({@link CountOutcomesProcessor}) → notify the sender as NOTIFY asks: failed, relayed,
  * delayed ({@link BounceProcessor}) → re-queue the deferred ones ({@link RequeueProcessor}). It is fed by
  * {@code james-queue:outbound} (retries, and mail not attempted at once) and by the relay processor's hand-off
  * straight from the spool ({@code DirectDelivery}); an attempt from the spool that its next hop cannot take now
@@ -23,16 +23,19 @@ public class OutboundDeliveryRoutes extends RouteBuilder {
     private final int threads;
     private final DeliverProcessor deliver;
     private final ScheduleProcessor schedule;
+    private final CountOutcomesProcessor count;
     private final BounceProcessor bounce;
     private final RequeueProcessor requeue;
     private final RequeueProcessor requeueAfterError;
 
     public OutboundDeliveryRoutes(String queue, int threads, DeliverProcessor deliver, ScheduleProcessor schedule,
-                                  BounceProcessor bounce, RequeueProcessor requeue, RequeueProcessor requeueAfterError) {
+                                  CountOutcomesProcessor count, BounceProcessor bounce, RequeueProcessor requeue,
+                                  RequeueProcessor requeueAfterError) {
         this.queue = queue;
         this.threads = threads;
         this.deliver = deliver;
         this.schedule = schedule;
+        this.count = count;
         this.bounce = bounce;
         this.requeue = requeue;
         this.requeueAfterError = requeueAfterError;
@@ -53,6 +56,7 @@ public class OutboundDeliveryRoutes extends RouteBuilder {
             .process(deliver).id("deliver")
             .filter(exchange -> exchange.getIn().getHeader(DeliveryHeaders.NOT_ATTEMPTED) == null)
                 .process(schedule).id("expire")
+                .process(count).id("count")
                 .process(bounce).id("notify")
                 .filter(exchange -> !list(exchange, DeliveryHeaders.DEFERRED).isEmpty())
                     .process(requeue).id("requeue")

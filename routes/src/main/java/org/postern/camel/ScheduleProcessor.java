@@ -35,7 +35,7 @@ public class ScheduleProcessor implements Processor {
             RecipientOutcome expired = new RecipientOutcome(outcome.recipient(), RecipientOutcome.Status.FAILED,
                 FailurePolicy.expired(outcome.reply()), outcome.host());
             failed.add(expired);
-            DeliveryLog.attempt(envelope, outcome.recipient(), outcome.host(), "expired", expired.reply());
+            DeliveryLog.attempt(envelope, outcome.recipient(), outcome.host(), null, "expired", expired.reply(), DeliveryLog.Times.now());
         }
         exchange.getIn().setHeader(DeliveryHeaders.FAILED, failed);
         exchange.getIn().setHeader(DeliveryHeaders.DEFERRED, List.of());

@@ -10,6 +10,7 @@ import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
+import org.postern.config.HostName;
 import org.postern.smtp.client.SmtpTimeouts;
 import org.postern.smtp.client.SourceAddress;
 
@@ -21,7 +22,6 @@ import org.postern.smtp.client.SourceAddress;
  * <delivery>
  *     <queue>outbound</queue>                    <!-- the James mail queue the hand-off mailet writes to -->
  *     <threads>20</threads>                      <!-- deliveries in progress at once -->
- *     <heloName>mx.example.org</heloName>        <!-- default: this host's name -->
  *     <retry><first>5m</first><max>1h</max><giveUpAfter>120h</giveUpAfter></retry>
  *     <timeouts><connect>30s</connect><greeting>5m</greeting><mail>5m</mail><rcpt>5m</rcpt>
  *               <data>2m</data><dataBlock>3m</dataBlock><dataEnd>10m</dataEnd></timeouts>
@@ -33,6 +33,8 @@ import org.postern.smtp.client.SourceAddress;
  *     <delayNotice>4h</delayNotice>              <!-- one "delayed" DSN per recipient still deferred after this -->
  * </delivery>
  * }</pre>
+ * The EHLO name and the host of notices ({@code heloName}) is the server's {@link HostName}, set in postern.xml; an
+ * earlier {@code <heloName>} here is still read and checked against it ({@link #withHeloName}).
  */
 public record DeliverySettings(String queue, int threads, String heloName, RetrySchedule retry, SmtpTimeouts timeouts,
                                CacheLimits connectionCache, int concurrencyPerDestination, TlsSettings tls,
@@ -52,8 +54,14 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
         public static final CacheLimits DEFAULT = new CacheLimits(Duration.ofSeconds(2), 100, Duration.ofSeconds(300));
     }
 
+    /** These settings with the server's one host name ({@link HostName}) as the EHLO name and the host of notices. */
+    public DeliverySettings withHeloName(String name) {
+        return new DeliverySettings(queue, threads, name, retry, timeouts, connectionCache, concurrencyPerDestination, tls,
+            sourceAddress, maxReceivedHeaders, delayNotice);
+    }
+
     public static DeliverySettings defaults() {
-        return new DeliverySettings("outbound", 20, org.postern.dsn.ReportingMta.localHostName(), RetrySchedule.DEFAULT, SmtpTimeouts.DEFAULT,
+        return new DeliverySettings("outbound", 20, HostName.localHostName(), RetrySchedule.DEFAULT, SmtpTimeouts.DEFAULT,
             CacheLimits.DEFAULT, 20, TlsSettings.DEFAULT, Optional.empty(), 50, DEFAULT_DELAY_NOTICE);
     }
 

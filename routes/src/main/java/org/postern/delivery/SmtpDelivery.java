@@ -35,26 +35,37 @@ public final class SmtpDelivery {
     private final ConnectionCache cache;
     private final LedgerRecorder ledger;
     private final TransportSecurity security;
+    private final DeliveryMetrics metrics;
     private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
     /** Next hop to when its last attempt deferred every recipient (epoch ms); absent once one delivers again. */
     private final Map<String, Long> failing = new ConcurrentHashMap<>();
 
-    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache, LedgerRecorder ledger, TransportSecurity security) {
+    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache, LedgerRecorder ledger, TransportSecurity security,
+                        DeliveryMetrics metrics) {
         this.settings = settings;
         this.cache = cache;
         this.ledger = ledger;
         this.security = security;
+        this.metrics = metrics;
     }
 
-    /** The replies of one transaction and what the session was: its TLS, DSN announced or not. */
-    private record Transaction(Map<String, SmtpReply> replies, TlsState tls, boolean dsn) {
+    public SmtpDelivery(DeliverySettings settings, ConnectionCache cache, LedgerRecorder ledger, TransportSecurity security) {
+        this(settings, cache, ledger, security, new DeliveryMetrics(new org.postern.metrics.PosternMetrics()));
+    }
+
+    /**
+     * The replies of one transaction and what the session was: its TLS, DSN announced or not; when the transaction
+     * started (the session ready) and ended, and the transactions the session has carried, this one included.
+     */
+    private record Transaction(Map<String, SmtpReply> replies, TlsState tls, boolean dsn, long started, long ended, int uses) {
     }
 
     public Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, DeliveryRoute route) throws InterruptedException {
+        long start = System.currentTimeMillis();
         Semaphore slots = slots(envelope.nextHop());
         slots.acquire();
         try {
-            return attempt(envelope, message, route);
+            return attempt(envelope, message, route, start);
         } finally {
             slots.release();
         }
@@ -71,7 +82,7 @@ public final class SmtpDelivery {
             return java.util.Optional.empty();
         }
         try {
-            return java.util.Optional.of(attempt(envelope, message, route));
+            return java.util.Optional.of(attempt(envelope, message, route, System.currentTimeMillis()));
         } finally {
             slots.release();
         }
@@ -81,7 +92,8 @@ public final class SmtpDelivery {
         return destinations.computeIfAbsent(nextHop, any -> new Semaphore(settings.concurrencyPerDestination(), true));
     }
 
-    private Map<String, RecipientOutcome> attempt(Envelope envelope, byte[] message, DeliveryRoute route) {
+    /** {@code start}: when the attempt began (epoch ms), its slot included, for the maillog's delays. */
+    private Map<String, RecipientOutcome> attempt(Envelope envelope, byte[] message, DeliveryRoute route, long start) {
         Map<String, RecipientOutcome> decided = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>(envelope.recipients());
         SmtpReply last = SmtpReply.local(451, "4.4.4", "no host to deliver to");
@@ -110,7 +122,7 @@ public final class SmtpDelivery {
                 boolean decisive = failure.wholeRoute() || lastTarget;
                 for (String recipient : pending) {
                     String label = decisive ? label(FailurePolicy.afterAllHosts(last)) : "trying next host";
-                    DeliveryLog.attempt(envelope, recipient, target, null, label, failure.reply());
+                    DeliveryLog.attempt(envelope, recipient, target, null, label, failure.reply(), DeliveryLog.Times.failedSince(start));
                     ledger.attempt(envelope, recipient, target, null, failure.reply(), label);
                 }
                 if (failure.wholeRoute()) {
@@ -119,19 +131,20 @@ public final class SmtpDelivery {
                 continue;
             }
             Map<String, SmtpReply> replies = transaction.replies();
+            DeliveryLog.Times times = new DeliveryLog.Times(start, transaction.started(), transaction.ended(), transaction.uses());
             List<String> stillPending = new ArrayList<>();
             for (String recipient : pending) {
                 SmtpReply reply = replies.get(recipient);
                 RecipientOutcome.Status status = FailurePolicy.afterTransaction(reply, lastTarget);
                 if (status == null) {
                     stillPending.add(recipient);
-                    DeliveryLog.attempt(envelope, recipient, target, transaction.tls(), "trying next host", reply);
+                    DeliveryLog.attempt(envelope, recipient, target, transaction.tls(), "trying next host", reply, times);
                     ledger.attempt(envelope, recipient, target, transaction.tls(), reply, "trying next host");
                     last = reply;
                     lastHost = target;
                 } else {
                     decided.put(recipient, new RecipientOutcome(recipient, status, reply, target, transaction.dsn()));
-                    DeliveryLog.attempt(envelope, recipient, target, transaction.tls(), label(status), reply);
+                    DeliveryLog.attempt(envelope, recipient, target, transaction.tls(), label(status), reply, times);
                     ledger.attempt(envelope, recipient, target, transaction.tls(), reply, label(status));
                 }
             }
@@ -141,7 +154,7 @@ public final class SmtpDelivery {
             RecipientOutcome.Status status = FailurePolicy.afterAllHosts(last);
             decided.put(recipient, new RecipientOutcome(recipient, status, last, lastHost));
             if (targets.isEmpty()) {
-                DeliveryLog.attempt(envelope, recipient, null, null, label(status), last);
+                DeliveryLog.attempt(envelope, recipient, null, null, label(status), last, DeliveryLog.Times.failedSince(start));
                 ledger.attempt(envelope, recipient, null, null, last, label(status));
             }
         }
@@ -158,8 +171,11 @@ public final class SmtpDelivery {
         SmtpSession cached = cache.take(key);
         if (cached != null) {
             try {
+                long started = System.currentTimeMillis();
                 Map<String, SmtpReply> replies = cached.send(mail);
-                Transaction done = new Transaction(replies, cached.tls(), cached.offersDsn());
+                Transaction done = new Transaction(replies, cached.tls(), cached.offersDsn(), started, System.currentTimeMillis(),
+                    cached.transactions());
+                metrics.transaction(cached.tls(), true);
                 cache.give(cached);
                 return done;
             } catch (IOException e) {
@@ -173,8 +189,11 @@ public final class SmtpDelivery {
         }
         SmtpSession fresh = SmtpSession.open(target, options);
         try {
+            long started = System.currentTimeMillis();
             Map<String, SmtpReply> replies = fresh.send(mail);
-            Transaction done = new Transaction(replies, fresh.tls(), fresh.offersDsn());
+            Transaction done = new Transaction(replies, fresh.tls(), fresh.offersDsn(), started, System.currentTimeMillis(),
+                fresh.transactions());
+            metrics.transaction(fresh.tls(), false);
             cache.give(fresh);
             return done;
         } catch (IOException e) {

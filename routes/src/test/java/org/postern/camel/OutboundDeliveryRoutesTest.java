@@ -84,6 +84,7 @@ class OutboundDeliveryRoutesTest {
             decorate.apply(new DeliverProcessor(new SmtpDelivery(settings, cache, LedgerRecorder.NONE,
                 TransportSecurity.levelsOnly(settings.tls(), TrustStores.jvmDefault())), new NextHopTargets(routing), 50)),
             new ScheduleProcessor(FAST, Clock.systemUTC()),
+            new CountOutcomesProcessor(new org.postern.delivery.DeliveryMetrics(new org.postern.metrics.PosternMetrics())),
             new BounceProcessor(spool, new DsnBuilder("postern.test"), Clock.systemUTC()),
             RequeueProcessor.deferred(outbound, FAST), RequeueProcessor.afterError(outbound, FAST)));
         camel.start();

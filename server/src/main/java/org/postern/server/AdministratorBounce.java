@@ -11,8 +11,8 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.postern.config.HostName;
 import org.postern.delivery.DeliveryLog;
-import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.DsnBuilder;
 import org.postern.delivery.Envelope;
 import org.postern.delivery.RecipientOutcome;
@@ -61,7 +61,7 @@ public class AdministratorBounce {
 
     private DsnBuilder dsn() throws ConfigurationException {
         if (dsn == null) {
-            dsn = new DsnBuilder(DeliverySettings.from(configuration.getConfiguration("delivery")).heloName());
+            dsn = new DsnBuilder(HostName.resolve(configuration).value());
         }
         return dsn;
     }

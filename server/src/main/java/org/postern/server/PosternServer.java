@@ -99,9 +99,6 @@ public final class PosternServer {
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(PROTOCOLS, WEBADMIN, MAIL_PROCESSING, STORAGE, deliveryRoutes ? DELIVERY : Modules.EMPTY_MODULE)
             .overrideWith(new RunArgumentsModule(GENERATE_MISSING_KEYSTORE));
-        if (!listeners.overridesAnything()) {
-            return server;
-        }
         ConfigurationProvider files = new FileConfigurationProvider(new FileSystemImpl(configuration.directories()), configuration);
         return server.overrideWith(binder -> {
             binder.bind(ConfigurationProvider.class).toInstance(new OverlayConfigurationProvider(files, listeners));

@@ -24,6 +24,7 @@ public final class PosternServerMain {
     public static void main(String[] args) {
         LaunchOptions options;
         try {
+            LogDestination.verify(System.getenv());
             options = LaunchOptions.parse(args);
             ConfDirectoryCheck.verify(options.conf());
             Files.createDirectories(options.data());

@@ -53,6 +53,11 @@ final class ChildPostern implements AutoCloseable {
     }
 
     static ChildPostern start(Path conf, Path data, Ports ports) throws Exception {
+        return start(conf, data, ports, java.util.Map.of());
+    }
+
+    /** With these environment variables added to the child's (POSTERN_LOG, …). */
+    static ChildPostern start(Path conf, Path data, Ports ports, java.util.Map<String, String> environment) throws Exception {
         // Kept after the test (the temp dirs are not), for post-mortems.
         Path log = Path.of("target", "child-logs", data.getParent().getFileName() + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
@@ -64,6 +69,7 @@ final class ChildPostern implements AutoCloseable {
             PosternServerMain.class.getName(), "start", "--conf", conf.toString(), "--data", data.toString()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
         Files.writeString(log, "---- start " + Instant.now() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ChildPostern child = new ChildPostern(builder.start(), ports, log);
         child.awaitStarted();

@@ -314,6 +314,36 @@ public final class StoreMailQueue implements ManageableMailQueue {
         return entries.size();
     }
 
+    /**
+     * How many mails this queue holds, how many of them are held and how many wait for a later due time, and (when
+     * {@code byDomain}) how many have a recipient in each domain. Read without the queue's lock, for gauges: a count
+     * may be a moment behind, the mail path never waits for it.
+     */
+    public Depth depth(boolean byDomain) {
+        long now = clock.millis();
+        long held = 0;
+        long waiting = 0;
+        Map<String, Long> domains = byDomain ? new java.util.HashMap<>() : Map.of();
+        for (Entry entry : entries.values()) {
+            if (entry.held) {
+                held++;
+            } else if (entry.due > now && !entry.taken) {
+                waiting++;
+            }
+            if (byDomain) {
+                entry.recipients.stream()
+                    .map(recipient -> recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT))
+                    .distinct()
+                    .forEach(domain -> domains.merge(domain, 1L, Long::sum));
+            }
+        }
+        return new Depth(entries.size(), held, waiting, domains);
+    }
+
+    /** What {@link #depth} counted. */
+    public record Depth(long mails, long held, long deferred, Map<String, Long> domains) {
+    }
+
     /** Every queued mail not taken by a consumer right now, in id order. */
     public List<Snapshot> snapshot() {
         lock.lock();

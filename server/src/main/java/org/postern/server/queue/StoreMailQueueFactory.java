@@ -15,6 +15,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.postern.metrics.PosternMetrics;
 
 /**
  * James's mail queues (the spool, the outbound queue, admin-route queues) kept in one {@link QueueStore}. At start
@@ -30,6 +31,12 @@ public class StoreMailQueueFactory implements MailQueueFactory<StoreMailQueue> {
     private final Map<MailQueueName, StoreMailQueue> queues = new ConcurrentHashMap<>();
 
     @Inject
+    public StoreMailQueueFactory(QueueStore store, MailQueueItemDecoratorFactory decorators, GaugeRegistry gauges,
+                                 PosternMetrics metrics) throws SQLException {
+        this(store, decorators, gauges, Clock.systemUTC());
+        metrics.register(new QueueMetrics(this));
+    }
+
     public StoreMailQueueFactory(QueueStore store, MailQueueItemDecoratorFactory decorators, GaugeRegistry gauges) throws SQLException {
         this(store, decorators, gauges, Clock.systemUTC());
     }
@@ -56,6 +63,11 @@ public class StoreMailQueueFactory implements MailQueueFactory<StoreMailQueue> {
             gauges.register(MailQueue.QUEUE_SIZE_METRIC_NAME_PREFIX + name.asString(), queue::getSize);
             return queue;
         });
+    }
+
+    /** Every queue made so far. */
+    java.util.Collection<StoreMailQueue> queues() {
+        return queues.values();
     }
 
     @Override
