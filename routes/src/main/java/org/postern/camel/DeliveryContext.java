@@ -171,4 +171,14 @@ public class DeliveryContext implements Startable {
     public synchronized CamelContext camel() {
         return camel;
     }
+
+    /** The TLS decisions of the running routes ({@code bin/postern explain}); empty until they started. */
+    public synchronized java.util.Optional<TransportSecurity> security() {
+        return java.util.Optional.ofNullable(camel == null ? null : security);
+    }
+
+    /** delivery.xml as the running routes read it; empty until they started. */
+    public synchronized java.util.Optional<DeliverySettings> settings() {
+        return java.util.Optional.ofNullable(camel == null ? null : settings);
+    }
 }
