@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class DeliveryContext implements Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryContext.class);
+    /**
+     * System property set by {@code bin/postern check}'s trial start: admin routes are loaded (so a broken file still
+     * stops it) but not started, since they may read folders or call out.
+     */
+    public static final String TRIAL_START_PROPERTY = "postern.trialStart";
 
     private final MailQueueFactory<?> queues;
     private final ConfigurationProvider configuration;
@@ -97,7 +102,7 @@ public class DeliveryContext implements Startable {
         context.start();
         LOGGER.info("Camel delivery routes started: queue {}, {} threads, retry {}", settings.queue(), settings.threads(), settings.retry());
         try {
-            adminRoutes.loadInto(context);
+            adminRoutes.loadInto(context, !Boolean.getBoolean(TRIAL_START_PROPERTY));
         } catch (ConfigurationException | RuntimeException e) {
             context.stop();
             cache.close();
