@@ -99,24 +99,70 @@ class LauncherScriptTest {
         assertThat(check.err).last().isEqualTo("postern: check: " + conf + ": 1 error(s), 1 warning(s)");
     }
 
+    // ---- the container's entrypoint (docker/docker-entrypoint.sh), on the same layout: POSTERN_HOME is server/target
+
+    @Test
+    void theEntrypointsCheckShouldCheckTheConfItGenerates() throws Exception {
+        Path defaults = ChildPostern.loopbackConf(root.resolve("image-defaults"), Ports.free());
+        Path mailets = defaults.resolve("mailetcontainer.xml");
+        Files.writeString(mailets, Files.readString(mailets).replace("class=\"RemoveMimeHeader\"", "class=\"RemoveMimeHeadr\""));
+
+        Run check = entrypoint(defaults, root.resolve("generated-unused"), "check");
+
+        assertThat(check.status).as(check.toString()).isEqualTo(2);
+        assertThat(check.err).anySatisfy(line -> assertThat(line).startsWith("postern: error: ").contains("/mailetcontainer.xml:")
+            .contains("no such mailet class (looked for RemoveMimeHeadr"));
+        assertThat(root.resolve("generated-unused")).as("a running server's conf is left alone").doesNotExist();
+    }
+
+    @Test
+    void theEntrypointsAdminCommandsShouldFindWebadminInTheGeneratedConf() throws Exception {
+        Ports ports = Ports.free();
+        Path generated = ChildPostern.loopbackConf(root.resolve("generated"), ports);
+
+        Run list = entrypoint(root.resolve("no-defaults"), generated, "queue", "list");
+
+        assertThat(list.status).as(list.toString()).isEqualTo(1);
+        assertThat(list.err).containsExactly("postern: cannot reach webadmin at http://127.0.0.1:" + ports.webAdmin()
+            + " (Connection refused): is Postern running? (address from " + generated.resolve("webadmin.properties") + ")");
+    }
+
+    private static Run entrypoint(Path defaults, Path generated, String... args) throws Exception {
+        Path script = root.resolve("docker-entrypoint.sh");
+        if (!Files.exists(script)) {
+            Files.copy(Path.of("..", "docker", "docker-entrypoint.sh"), script);
+            script.toFile().setExecutable(true);
+        }
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(Arrays.asList(args));
+        return run(command, java.util.Map.of("POSTERN_DEFAULT_CONF", defaults.toString(),
+            "POSTERN_CONF_DIR", root.resolve("no-mounted-conf").toString(), "POSTERN_GENERATED_CONF", generated.toString(),
+            "POSTERN_DATA_DIR", root.resolve("container-data").toString(), "POSTERN_HOME", root.resolve("server/target").toString()));
+    }
+
     record Run(int status, String out, List<String> err) {
     }
 
     private static Run postern(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(root.resolve("bin/postern").toString()));
         command.addAll(Arrays.asList(args));
+        return run(command, java.util.Map.of());
+    }
+
+    private static Run run(List<String> command, java.util.Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
             + builder.environment().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().remove("POSTERN_WEBADMIN");
         builder.environment().remove("POSTERN_WEBADMIN_TOKEN");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("bin/postern " + String.join(" ", args) + " did not exit");
+            throw new AssertionError(String.join(" ", command) + " did not exit");
         }
         return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8).lines()
             .filter(line -> line.startsWith("postern:")).toList());
