@@ -122,6 +122,23 @@ class LauncherExitStatusTest {
     }
 
     @Test
+    void startShouldPrintAWarningAndStartAnyway() throws Exception {
+        Ports ports = Ports.free();
+        Path conf = ChildPostern.loopbackConf(work.resolve("conf"), ports);
+        Path mailets = conf.resolve("mailetcontainer.xml");
+        String edited = Files.readString(mailets).replace("</processors>",
+            "<processor state=\"quarantine\"><mailet match=\"All\" class=\"Null\"/></processor></processors>");
+        Files.writeString(mailets, edited);
+
+        try (ChildPostern child = ChildPostern.start(conf, work.resolve("run").resolve("data"), ports)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> child.output().contains("postern: ready: "));
+            assertThat(child.output()).contains("postern: warning: " + mailets + ":" + lineOf(edited, "state=\"quarantine\"")
+                + ": <processor state=\"quarantine\">: nothing sends mail here").contains("postern: ready: ")
+                .contains(", webadmin port " + ports.webAdmin() + "\n");
+        }
+    }
+
+    @Test
     void checkShouldStartAWorkingConfOnTheSideAndPrintItsWarnings() throws Exception {
         Ports ports = Ports.free();
         Path conf = ChildPostern.loopbackConf(work.resolve("conf"), ports);
