@@ -23,8 +23,10 @@
 #   POSTERN_HEAP_OPTS          heap and JVM memory settings; default as bin/postern's (README "Production form")
 #   POSTERN_JAVA_OPTS          extra JVM options
 #
-# Commands: start (default) | show-conf [FILE] (generate, then print FILE or list the directory) | anything else is
-# run as is (e.g. sh).
+# Commands: start (default) | show-conf [FILE] (generate, then print FILE or list the directory) | check (generate
+# into a scratch directory, then bin/postern check it) | queue, ledger, explain, users, domains, help (the admin's
+# commands, e.g. docker exec postern /opt/postern/bin/docker-entrypoint.sh queue list) | anything else is run as is
+# (e.g. sh).
 set -eu
 
 DEFAULTS=${POSTERN_DEFAULT_CONF:-/opt/postern/conf.default}
@@ -213,6 +215,26 @@ case "$command" in
             $trim ${POSTERN_JAVA_OPTS:-} -Dlogback.configurationFile="$GEN/logback.xml" \
             -cp "$HOME_DIR/postern-server.jar:$HOME_DIR/lib/*" org.postern.server.PosternServerMain \
             start --conf "$GEN" --data "$DATA"
+        ;;
+    check)
+        # a conf of its own: a running server's stays as it is
+        GEN=$(mktemp -d "${TMPDIR:-/tmp}/postern-check.XXXXXX")
+        generate_conf
+        status=0
+        # shellcheck disable=SC2086 # POSTERN_JAVA_OPTS is a list of options
+        java -XX:+UseSerialGC ${POSTERN_JAVA_OPTS:-} -cp "$HOME_DIR/postern-server.jar:$HOME_DIR/lib/*" \
+            org.postern.server.PosternServerMain check --conf "$GEN" || status=$?
+        rm -rf "$GEN"
+        exit $status
+        ;;
+    queue|ledger|explain|users|domains|help)
+        # against the running server's webadmin, found through the conf it was started with (README "The admin's
+        # command line"); a small JVM on the server jar and jackson-core, as bin/postern runs them
+        if [ -z "${POSTERN_WEBADMIN:-}" ] && [ -f "$GEN/webadmin.properties" ]; then
+            set -- --conf "$GEN" "$@"
+        fi
+        exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k \
+            -cp "$HOME_DIR/postern-server.jar:$(echo "$HOME_DIR"/lib/jackson-core-*.jar)" org.postern.cli.PosternCli "$@"
         ;;
     show-conf)
         generate_conf

@@ -109,22 +109,32 @@ public class RecipientAcceptance {
 
     /** The answer for a recipient whose domain is of the given kind. */
     public Verdict decide(MailAddress recipient, DomainKind kind, boolean relayAuthorized) {
-        switch (kind) {
-            case LOCAL:
-                return isPostmaster(recipient) ? Verdict.ACCEPT : localUser(recipient);
-            case RELAY:
-                return isPostmaster(recipient) ? Verdict.ACCEPT : relayRecipient(recipient);
-            default:
-                return relayAuthorized ? Verdict.ACCEPT : Verdict.RELAY_DENIED;
-        }
+        return explain(recipient, kind, relayAuthorized).verdict();
     }
 
     /** Postern's own verdict without memo: the domain list is asked now. */
     public Verdict decide(MailAddress recipient, boolean relayAuthorized) {
+        return explain(recipient, relayAuthorized).verdict();
+    }
+
+    /** The answer with the rule that gave it ({@code bin/postern explain}); the domain list is asked now. */
+    public Decision explain(MailAddress recipient, boolean relayAuthorized) {
         try {
-            return decide(recipient, kindOf(recipient.getDomain()), relayAuthorized);
+            return explain(recipient, kindOf(recipient.getDomain()), relayAuthorized);
         } catch (DomainListException e) {
             return storeUnavailable(recipient, e);
+        }
+    }
+
+    /** The answer for a recipient whose domain is of the given kind, with the rule that gave it. */
+    public Decision explain(MailAddress recipient, DomainKind kind, boolean relayAuthorized) {
+        switch (kind) {
+            case LOCAL:
+                return isPostmaster(recipient) ? Decision.POSTMASTER : localUser(recipient);
+            case RELAY:
+                return isPostmaster(recipient) ? Decision.POSTMASTER : relayRecipient(recipient);
+            default:
+                return relayAuthorized ? Decision.RELAY_AUTHORIZED : Decision.RELAY_DENIED;
         }
     }
 
@@ -132,47 +142,53 @@ public class RecipientAcceptance {
         return callout;
     }
 
-    static Verdict storeUnavailable(MailAddress recipient, Exception e) {
-        return Verdict.tryLater("451", "4.3.0", recipient.asString(), "cannot check the recipient now (" + e.getMessage() + "), try again later");
+    static Decision storeUnavailable(MailAddress recipient, Exception e) {
+        return new Decision(Verdict.tryLater("451", "4.3.0", recipient.asString(), "cannot check the recipient now ("
+            + e.getMessage() + "), try again later"), "a store (domain list, users, recipient rewrite table) cannot be read now");
     }
 
-    private Verdict localUser(MailAddress recipient) {
+    private Decision localUser(MailAddress recipient) {
         try {
             if (users.contains(users.getUsername(recipient))) {
-                return Verdict.ACCEPT;
+                return Decision.LOCAL_USER;
             }
             Mappings mappings = rewrites.getResolvedMappings(recipient.getLocalPart(), recipient.getDomain());
-            return mappings.isEmpty() ? Verdict.unknown(recipient.asString(), "no such user here") : Verdict.ACCEPT;
+            return mappings.isEmpty()
+                ? new Decision(Verdict.unknown(recipient.asString(), "no such user here"), "local domain: neither a user nor a recipient rewrite")
+                : Decision.LOCAL_REWRITE;
         } catch (RecipientRewriteTable.ErrorMappingException e) {
-            return Verdict.ACCEPT; // an error mapping is answered by the rrt-error processor, with its own text
+            return Decision.LOCAL_ERROR_MAPPING; // answered by the rrt-error processor, with its own text
         } catch (UsersRepositoryException | RecipientRewriteTableException | RuntimeException e) {
             return storeUnavailable(recipient, e);
         }
     }
 
-    private Verdict relayRecipient(MailAddress recipient) {
+    private Decision relayRecipient(MailAddress recipient) {
         Verification verification = relayDomains.verificationOf(recipient.getDomain()).orElseThrow();
         switch (verification) {
             case ACCEPT_ALL:
-                return Verdict.ACCEPT;
+                return Decision.RELAY_ACCEPT_ALL;
             case LIST:
-                return recipientList.get().contains(recipient)
-                    ? Verdict.ACCEPT : Verdict.unknown(recipient.asString(), "not in the recipient list of " + recipient.getDomain().asString());
+                return recipientList.get().contains(recipient) ? Decision.RELAY_LISTED
+                    : new Decision(Verdict.unknown(recipient.asString(), "not in the recipient list of " + recipient.getDomain().asString()),
+                        "relay domain, verify=list: not in the recipient list");
             default:
                 return fromCallout(recipient, callout.verify(recipient));
         }
     }
 
-    private static Verdict fromCallout(MailAddress recipient, CalloutAnswer answer) {
+    private static Decision fromCallout(MailAddress recipient, CalloutAnswer answer) {
         if (answer instanceof CalloutAnswer.Exists) {
-            return Verdict.ACCEPT;
+            return Decision.CALLOUT_EXISTS;
         }
         if (answer instanceof CalloutAnswer.Unknown unknown) {
-            return Verdict.unknown(recipient.asString(), "undeliverable address: " + unknown.reply());
+            return new Decision(Verdict.unknown(recipient.asString(), "undeliverable address: " + unknown.reply()),
+                "relay domain, verify=callout: the next hop refused the recipient");
         }
         CalloutAnswer.TryLater later = (CalloutAnswer.TryLater) answer;
         String code = later.status().equals("4.1.1") ? "450" : "451";
-        return Verdict.tryLater(code, later.status(), recipient.asString(), "unverified address: " + later.reason());
+        return new Decision(Verdict.tryLater(code, later.status(), recipient.asString(), "unverified address: " + later.reason()),
+            "relay domain, verify=callout: the callout could not complete");
     }
 
     private static boolean isPostmaster(MailAddress recipient) {

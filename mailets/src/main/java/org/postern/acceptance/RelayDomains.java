@@ -5,11 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.core.Domain;
 import org.postern.config.Durations;
+import org.postern.config.KnownElements;
 
 /**
  * The domains Postern is the inbound gateway for (Postfix's relay_domains), from {@code relaydomains.xml}, each
@@ -44,7 +46,13 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
         return Optional.ofNullable(domains.get(domain));
     }
 
+    private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("recipientList", "callout/positiveTtl",
+        "callout/negativeTtl", "callout/timeout", "callout/heloName", "domain@name", "domain@verify"));
+
     public static RelayDomains from(HierarchicalConfiguration<ImmutableNode> conf) {
+        ELEMENTS.unknownIn(conf).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         Map<Domain, Verification> domains = new HashMap<>();
         List<HierarchicalConfiguration<ImmutableNode>> entries = conf.configurationsAt("domain");
         for (HierarchicalConfiguration<ImmutableNode> entry : entries) {

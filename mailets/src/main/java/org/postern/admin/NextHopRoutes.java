@@ -80,7 +80,7 @@ public class NextHopRoutes implements Routes {
         return java.util.Optional.empty();
     }
 
-    static Map<String, Object> describe(Route route) {
+    public static Map<String, Object> describe(Route route) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("domain", route.domain());
         Map<String, Object> entry = new LinkedHashMap<>();

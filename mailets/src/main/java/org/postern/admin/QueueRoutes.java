@@ -23,7 +23,7 @@ import spark.Service;
  * Control of the outbound queue ({@link QueueControl}) over webadmin, answering JSON:
  * <ul>
  *   <li>{@code GET /postern/queue?domain=&sender=&limit=}: the queued mails (id, sender, recipients, attempts,
- *       nextAttempt, held, lastReply, nextHop)</li>
+ *       nextAttempt, held, lastReply, nextHop); {@code GET /postern/queue/{id}}: one of them</li>
  *   <li>{@code POST /postern/queue/flush?domain=}: deferred mail (of a domain) due now, held mail excepted</li>
  *   <li>{@code POST /postern/queue/{id}/hold}, {@code /release}, {@code /bounce}; {@code DELETE /postern/queue/{id}}</li>
  *   <li>{@code POST /postern/queue/reroute?domain=&nextHop=smtp:[host]:port}: the domain's queued mail to another
@@ -56,6 +56,7 @@ public class QueueRoutes implements Routes {
         service.get(BASE_PATH, this::list, json);
         service.post(BASE_PATH + "/flush", this::flush, json);
         service.post(BASE_PATH + "/reroute", this::reroute, json);
+        service.get(BASE_PATH + "/:id", this::show, json);
         service.post(BASE_PATH + "/:id/hold", (request, response) -> one(request, "held", queue::hold), json);
         service.post(BASE_PATH + "/:id/release", (request, response) -> one(request, "released", queue::release), json);
         service.post(BASE_PATH + "/:id/bounce", (request, response) -> one(request, "bounced", queue::bounce), json);
@@ -76,6 +77,17 @@ public class QueueRoutes implements Routes {
         } catch (QueueControl.QueueException e) {
             throw unavailable(e);
         }
+    }
+
+    private Object show(Request request, Response response) {
+        String id = queueId(request);
+        Optional<QueuedMail> mail;
+        try {
+            mail = queue.find(id);
+        } catch (QueueControl.QueueException e) {
+            throw unavailable(e);
+        }
+        return describe(mail.orElseThrow(() -> notQueued(id)));
     }
 
     private Object flush(Request request, Response response) throws Exception {
@@ -117,10 +129,7 @@ public class QueueRoutes implements Routes {
     }
 
     private Object one(Request request, String done, OneMail operation) {
-        String id = request.params("id");
-        if (!id.matches(ID)) {
-            throw AdminRequests.badRequest("'" + id + "' is not a queue id");
-        }
+        String id = queueId(request);
         boolean found;
         try {
             found = operation.apply(id);
@@ -128,16 +137,28 @@ public class QueueRoutes implements Routes {
             throw unavailable(e);
         }
         if (!found) {
-            throw ErrorResponder.builder()
-                .statusCode(HttpStatus.NOT_FOUND_404)
-                .type(ErrorResponder.ErrorType.NOT_FOUND)
-                .message("no mail " + id + " in the outbound queue (or it is being delivered right now)")
-                .haltError();
+            throw notQueued(id);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", id);
         answer.put("result", done);
         return answer;
+    }
+
+    private static String queueId(Request request) {
+        String id = request.params("id");
+        if (!id.matches(ID)) {
+            throw AdminRequests.badRequest("'" + id + "' is not a queue id");
+        }
+        return id;
+    }
+
+    private static RuntimeException notQueued(String id) {
+        return ErrorResponder.builder()
+            .statusCode(HttpStatus.NOT_FOUND_404)
+            .type(ErrorResponder.ErrorType.NOT_FOUND)
+            .message("no mail " + id + " in the outbound queue (or it is being delivered right now)")
+            .haltError();
     }
 
     private static Optional<String> domain(Request request, boolean required) {

@@ -1,6 +1,8 @@
 package org.postern.config;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -14,10 +16,25 @@ public final class HandlerSettings {
     private final String file;
     private final Class<?> handler;
 
-    public HandlerSettings(Configuration config, String file, Class<?> handler) {
+    private HandlerSettings(Configuration config, String file, Class<?> handler) {
         this.config = config;
         this.file = file;
         this.handler = handler;
+    }
+
+    /** The handler's settings; an element other than {@code elements} stops start-up (a typo is never ignored). */
+    public static HandlerSettings of(Configuration config, String file, Class<?> handler, String... elements)
+            throws ConfigurationException {
+        HandlerSettings settings = new HandlerSettings(config, file, handler);
+        List<String> known = List.of(elements);
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String element = keys.next().split("[.\\[]", 2)[0];
+            if (!element.isEmpty() && !known.contains(element)) {
+                throw new ConfigurationException(file + ": <handler class=\"" + handler.getName() + "\"> has an unknown element <"
+                    + element + ">; known: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+            }
+        }
+        return settings;
     }
 
     /** A whole number of at least 1. */

@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
+import org.postern.config.KnownElements;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
@@ -30,7 +32,15 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         servers = List.copyOf(servers);
     }
 
+    /** James's own elements (DNSJavaService) and Postern's. */
+    private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("servers/server", "autodiscover",
+        "authoritative", "maxcachesize", "negativeCacheTTL", "verbose", "setAsDNSJavaDefault", "searchpaths/searchpath",
+        "singleIPperMX", "timeout", "retries", "minimumTtl"));
+
     public static DnsSettings from(HierarchicalConfiguration<ImmutableNode> dnsservice) {
+        ELEMENTS.unknownIn(dnsservice).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         List<InetSocketAddress> servers = new ArrayList<>();
         for (String server : dnsservice.getStringArray("servers.server")) {
             servers.add(parseServer(server.trim()));

@@ -1,10 +1,12 @@
 package org.postern.ledger;
 
 import java.time.Duration;
+import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
+import org.postern.config.KnownElements;
 
 /**
  * {@code ledger.xml}: whether the delivery ledger is kept ({@code <enabled>}, default true) and for how long
@@ -21,7 +23,12 @@ public record LedgerSettings(boolean enabled, Duration retention) {
     public static final String FILE = "ledger.xml";
     public static final LedgerSettings DEFAULT = new LedgerSettings(true, Duration.ofDays(30));
 
+    private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("enabled", "retention"));
+
     public static LedgerSettings from(HierarchicalConfiguration<ImmutableNode> conf) {
+        ELEMENTS.unknownIn(conf).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         String enabled = conf.getString("enabled", "true").trim();
         if (!enabled.equals("true") && !enabled.equals("false")) {
             throw new IllegalArgumentException(FILE + ": <enabled> = '" + enabled + "': must be true or false");

@@ -72,7 +72,7 @@ public class Pop3Authentication extends PassCmdHandler implements CapaCapability
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        requireSSL = new HandlerSettings(config, "pop3server.xml", getClass()).flag("requireSSL", true);
+        requireSSL = HandlerSettings.of(config, "pop3server.xml", getClass(), "requireSSL").flag("requireSSL", true);
     }
 
     @Override

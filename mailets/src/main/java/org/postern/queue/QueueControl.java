@@ -16,6 +16,9 @@ public interface QueueControl {
     /** The queued mails, at most {@code limit}, those with a recipient in {@code domain} and from {@code sender} when given. */
     List<QueuedMail> list(Optional<String> domain, Optional<String> sender, int limit) throws QueueException;
 
+    /** The queued mail with this id; empty when it is not queued (or is being delivered right now). */
+    Optional<QueuedMail> find(String id) throws QueueException;
+
     /** Makes every deferred, not held mail (with a recipient in {@code domain}, when given) due now; how many. */
     default int flush(Optional<String> domain) throws QueueException {
         return flush(domain, false);

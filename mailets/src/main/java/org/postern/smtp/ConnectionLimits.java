@@ -48,7 +48,7 @@ public class ConnectionLimits implements ConnectHandler<SMTPSession>, Disconnect
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        HandlerSettings settings = new HandlerSettings(config, "smtpserver.xml", getClass());
+        HandlerSettings settings = HandlerSettings.of(config, "smtpserver.xml", getClass(), "maxConnections", "maxConnectionsPerClient");
         maxConnections = settings.positive("maxConnections", DEFAULT_MAX_CONNECTIONS);
         maxPerClient = settings.positive("maxConnectionsPerClient", DEFAULT_MAX_PER_CLIENT);
     }

@@ -29,10 +29,17 @@ public class RecipientSyntaxRcptHook implements RcptHook {
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress recipient) {
+        return hidesAnotherAddress(recipient) ? ROUTING_IN_LOCAL_PART : HookResult.DECLINED;
+    }
+
+    /** A local part with {@code @}, {@code %} or {@code !}: refused by this hook. */
+    public static boolean hidesAnotherAddress(MailAddress recipient) {
         String localPart = recipient.getLocalPart();
-        if (localPart.indexOf('@') >= 0 || localPart.indexOf('%') >= 0 || localPart.indexOf('!') >= 0) {
-            return ROUTING_IN_LOCAL_PART;
-        }
-        return HookResult.DECLINED;
+        return localPart.indexOf('@') >= 0 || localPart.indexOf('%') >= 0 || localPart.indexOf('!') >= 0;
+    }
+
+    /** The reply this hook gives, as "553 5.1.3 …". */
+    public static String reply() {
+        return ROUTING_IN_LOCAL_PART.getSmtpRetCode() + " " + ROUTING_IN_LOCAL_PART.getSmtpDescription();
     }
 }

@@ -67,7 +67,7 @@ public class SessionTimeLimits implements ConnectHandler<SMTPSession>, Disconnec
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        HandlerSettings settings = new HandlerSettings(config, "smtpserver.xml", getClass());
+        HandlerSettings settings = HandlerSettings.of(config, "smtpserver.xml", getClass(), "idleTimeout", "transactionTimeout");
         idle = settings.duration("idleTimeout", DEFAULT_IDLE);
         transaction = settings.duration("transactionTimeout", DEFAULT_TRANSACTION);
     }

@@ -63,7 +63,7 @@ public class StrictAuthCmdHandler extends AuthCmdHandler implements ProtocolHand
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        maxFailures = new HandlerSettings(config, "smtpserver.xml", getClass()).positive("maxFailures", DEFAULT_MAX_FAILURES);
+        maxFailures = HandlerSettings.of(config, "smtpserver.xml", getClass(), "maxFailures").positive("maxFailures", DEFAULT_MAX_FAILURES);
     }
 
     @Override

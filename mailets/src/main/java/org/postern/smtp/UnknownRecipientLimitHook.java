@@ -40,7 +40,7 @@ public class UnknownRecipientLimitHook implements HookResultHook, ProtocolHandle
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        limit = new HandlerSettings(config, "smtpserver.xml", getClass()).positive("maxUnknownRecipients", DEFAULT_LIMIT);
+        limit = HandlerSettings.of(config, "smtpserver.xml", getClass(), "maxUnknownRecipients").positive("maxUnknownRecipients", DEFAULT_LIMIT);
     }
 
     @Override

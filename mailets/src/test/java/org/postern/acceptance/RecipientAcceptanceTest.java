@@ -83,6 +83,27 @@ class RecipientAcceptanceTest {
         return acceptance.decide(new MailAddress(address), relayAuthorized);
     }
 
+    String rule(String address, boolean relayAuthorized) throws Exception {
+        Decision decision = acceptance.explain(new MailAddress(address), relayAuthorized);
+        assertThat(decision.verdict()).as("explain and decide agree").isEqualTo(decide(address, relayAuthorized));
+        return decision.rule();
+    }
+
+    @Test
+    void explainShouldNameTheRuleThatDecidedEachVerdict() throws Exception {
+        assertThat(rule("user@example.test", false)).isEqualTo("local domain: a user of this server");
+        assertThat(rule("sales@example.test", false)).startsWith("local domain: an alias, forward or group");
+        assertThat(rule("nobody@example.test", true)).isEqualTo("local domain: neither a user nor a recipient rewrite");
+        assertThat(rule("postmaster@list.test", false)).startsWith("postmaster@ a local or relay domain is always accepted");
+        assertThat(rule("alice@list.test", false)).isEqualTo("relay domain, verify=list: in the recipient list");
+        assertThat(rule("bob@list.test", false)).isEqualTo("relay domain, verify=list: not in the recipient list");
+        assertThat(rule("anyone@open.test", false)).isEqualTo("relay domain (relaydomains.xml), verify=accept-all");
+        assertThat(rule("known@callout.test", false)).isEqualTo("relay domain, verify=callout: the next hop accepts the recipient");
+        assertThat(rule("gone@callout.test", false)).isEqualTo("relay domain, verify=callout: the next hop refused the recipient");
+        assertThat(rule("someone@elsewhere.test", true)).startsWith("other domain: relayed for an authenticated client or a trusted network");
+        assertThat(rule("someone@elsewhere.test", false)).startsWith("other domain: relayed only for authenticated clients");
+    }
+
     @Test
     void localDomainsShouldAcceptUsersAliasesAndPostmasterOnly() throws Exception {
         assertThat(decide("user@example.test", false)).isEqualTo(Verdict.ACCEPT);

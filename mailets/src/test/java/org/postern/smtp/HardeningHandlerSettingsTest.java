@@ -41,4 +41,22 @@ class HardeningHandlerSettingsTest {
             .hasMessageContaining(file).hasMessageContaining(handler).hasMessageContaining("<" + element + "> = '" + value + "'")
             .hasMessageContaining(rule);
     }
+
+    @ParameterizedTest(name = "{0} <{1}>")
+    @CsvSource({
+        "StrictAuthCmdHandler, maxFailure, smtpserver.xml, maxFailures",
+        "ConnectionLimits, maxConnection, smtpserver.xml, 'maxConnections, maxConnectionsPerClient'",
+        "SessionTimeLimits, idleTimeOut, smtpserver.xml, 'idleTimeout, transactionTimeout'",
+        "Pop3Authentication, requireTLS, pop3server.xml, requireSSL",
+    })
+    void initShouldRefuseAnUnknownElementNamingFileHandlerAndTheKnownOnes(String handler, String element, String file, String known) {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("[@class]", "org.postern." + handler);
+        config.addProperty(element, "1");
+
+        assertThatThrownBy(() -> handler(handler).init(config))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining(file).hasMessageContaining(handler)
+            .hasMessageContaining("unknown element <" + element + ">; known: " + known);
+    }
 }

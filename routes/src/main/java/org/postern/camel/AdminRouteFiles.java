@@ -52,8 +52,11 @@ final class AdminRouteFiles {
         }
     }
 
-    /** Parses every file first (so that a typo in the last one stops start-up before any admin route runs), then adds them. */
-    void loadInto(ModelCamelContext camel) throws ConfigurationException {
+    /**
+     * Parses every file first (so that a typo in the last one stops start-up before any admin route runs), then adds
+     * them; {@code start} false: added (their endpoints created, so a wrong one still fails) but not started.
+     */
+    void loadInto(ModelCamelContext camel, boolean start) throws ConfigurationException {
         List<Path> files = files();
         List<List<RouteDefinition>> parsed = new java.util.ArrayList<>();
         Set<String> ids = new java.util.HashSet<>();
@@ -70,13 +73,17 @@ final class AdminRouteFiles {
         }
         for (int i = 0; i < files.size(); i++) {
             List<RouteDefinition> routes = parsed.get(i);
+            if (!start) {
+                routes.forEach(route -> route.setAutoStartup("false"));
+            }
             try {
                 camel.addRouteDefinitions(routes);
             } catch (Exception e) {
                 LOGGER.error("{}: admin routes did not start", name(files.get(i)), e);
                 throw problem(files.get(i), rootMessage(e));
             }
-            LOGGER.info("admin routes started from {}: {}", name(files.get(i)), routes.stream().map(RouteDefinition::getRouteId).toList());
+            LOGGER.info("admin routes {} from {}: {}", start ? "started" : "loaded (not started)", name(files.get(i)),
+                routes.stream().map(RouteDefinition::getRouteId).toList());
         }
     }
 

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class DeliveryContext implements Startable {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryContext.class);
+    /**
+     * System property set by {@code bin/postern check}'s trial start: admin routes are loaded (so a broken file still
+     * stops it) but not started, since they may read folders or call out.
+     */
+    public static final String TRIAL_START_PROPERTY = "postern.trialStart";
 
     private final MailQueueFactory<?> queues;
     private final ConfigurationProvider configuration;
@@ -102,7 +107,7 @@ public class DeliveryContext implements Startable {
         context.start();
         LOGGER.info("Camel delivery routes started: queue {}, {} threads, retry {}", settings.queue(), settings.threads(), settings.retry());
         try {
-            adminRoutes.loadInto(context);
+            adminRoutes.loadInto(context, !Boolean.getBoolean(TRIAL_START_PROPERTY));
         } catch (ConfigurationException | RuntimeException e) {
             context.stop();
             cache.close();
@@ -176,5 +181,15 @@ public class DeliveryContext implements Startable {
 
     public synchronized CamelContext camel() {
         return camel;
+    }
+
+    /** The TLS decisions of the running routes ({@code bin/postern explain}); empty until they started. */
+    public synchronized java.util.Optional<TransportSecurity> security() {
+        return java.util.Optional.ofNullable(camel == null ? null : security);
+    }
+
+    /** delivery.xml as the running routes read it; empty until they started. */
+    public synchronized java.util.Optional<DeliverySettings> settings() {
+        return java.util.Optional.ofNullable(camel == null ? null : settings);
     }
 }

@@ -2,7 +2,6 @@ package org.postern.delivery;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,6 +10,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
 import org.postern.config.HostName;
+import org.postern.config.KnownElements;
 import org.postern.smtp.client.SmtpTimeouts;
 import org.postern.smtp.client.SourceAddress;
 
@@ -65,18 +65,20 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
             CacheLimits.DEFAULT, 20, TlsSettings.DEFAULT, Optional.empty(), 50, DEFAULT_DELAY_NOTICE);
     }
 
-    private static final Set<String> ELEMENTS = Set.of("queue", "threads", "heloName", "retry", "timeouts",
-        "connectionCache", "concurrencyPerDestination", "tls", "sourceAddress", "maxReceivedHeaders", "delayNotice");
+    private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("queue", "threads", "heloName",
+        "retry/first", "retry/max", "retry/giveUpAfter",
+        "timeouts/connect", "timeouts/greeting", "timeouts/mail", "timeouts/rcpt", "timeouts/data", "timeouts/dataBlock",
+        "timeouts/dataEnd", "connectionCache/idleTime", "connectionCache/maxUses", "connectionCache/maxLifetime",
+        "concurrencyPerDestination", "tls@level", "tls@policy", "tls@caFile", "tls@mtaSts", "tls@daneTrustAnchors",
+        "tls/nexthop@name", "tls/nexthop@level", "tls/nexthop@policy", "tls/nexthop@match",
+        "sourceAddress", "maxReceivedHeaders", "delayNotice"));
 
     /** Reads and checks the file's content; an absent file ({@code empty}) gives the defaults. */
     public static DeliverySettings from(HierarchicalConfiguration<ImmutableNode> xml) throws ConfigurationException {
         DeliverySettings d = defaults();
-        for (Iterator<String> keys = xml.getKeys(); keys.hasNext(); ) {
-            String key = keys.next();
-            String top = key.split("[.\\[]", 2)[0];
-            if (!ELEMENTS.contains(top)) {
-                throw new ConfigurationException(FILE + ": unknown element <" + top + ">; known: " + ELEMENTS);
-            }
+        java.util.Optional<String> unknown = ELEMENTS.unknownIn(xml);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
         }
         String queue = xml.getString("queue", d.queue()).trim();
         if (!queue.matches("[A-Za-z0-9_.-]+")) {

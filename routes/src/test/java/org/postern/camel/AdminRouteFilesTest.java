@@ -58,7 +58,7 @@ class AdminRouteFilesTest {
     }
 
     private void load() throws ConfigurationException {
-        new AdminRouteFiles(routes, Set.of("outbound", "spool")).loadInto(camel);
+        new AdminRouteFiles(routes, Set.of("outbound", "spool")).loadInto(camel, true);
     }
 
     private void enqueue(String queue, String name, String... recipients) throws Exception {

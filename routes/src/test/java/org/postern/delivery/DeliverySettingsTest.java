@@ -95,6 +95,10 @@ class DeliverySettingsTest {
         "<delivery><sourceAddress>192.0.2.77</sourceAddress></delivery>|delivery.xml: <sourceAddress> = '192.0.2.77': must be an address of this host",
         "<delivery><connectionCache><maxUses>-1</maxUses></connectionCache></delivery>|delivery.xml: <connectionCache/maxUses> = '-1'",
         "<delivery><retries>3</retries></delivery>|delivery.xml: unknown element <retries>",
+        "<delivery><retry><frist>1m</frist></retry></delivery>|delivery.xml: unknown element <retry/frist>; known in <retry>: first, giveUpAfter, max",
+        "<delivery><timeouts><helo>1m</helo></timeouts></delivery>|delivery.xml: unknown element <timeouts/helo>; known in <timeouts>: connect, data",
+        "<delivery><tls levle='may'/></delivery>|delivery.xml: unknown attribute <tls@levle>; known there: caFile, daneTrustAnchors, level, mtaSts, policy",
+        "<delivery><tls><nexthop name='mx:a.test' level='may' mach='a.test'/></tls></delivery>|delivery.xml: unknown attribute <tls/nexthop@mach>",
         "<delivery><queue>out bound</queue></delivery>|delivery.xml: <queue> = 'out bound'",
         "<delivery><delayNotice>4 hours</delayNotice></delivery>|delivery.xml: <delayNotice> = '4 hours': must be a positive duration",
     })

@@ -1,6 +1,7 @@
 package org.postern.server;
 
 import org.apache.james.webadmin.Routes;
+import org.postern.admin.ExplainRoutes;
 import org.postern.admin.NextHopRoutes;
 import org.postern.admin.PrometheusRoutes;
 import org.postern.admin.QueueRoutes;
@@ -16,5 +17,6 @@ public class PosternAdminModule extends AbstractModule {
         routes.addBinding().to(NextHopRoutes.class);
         routes.addBinding().to(QueueRoutes.class);
         routes.addBinding().to(PrometheusRoutes.class);
+        routes.addBinding().to(ExplainRoutes.class);
     }
 }

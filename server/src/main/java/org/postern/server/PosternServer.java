@@ -22,7 +22,6 @@ import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.server.core.configuration.FileConfigurationProvider;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
-import org.apache.james.webadmin.FixedPortSupplier;
 import org.apache.james.webadmin.WebAdminConfiguration;
 import org.postern.camel.DeliveryRoutesModule;
 
@@ -103,11 +102,7 @@ public final class PosternServer {
         return server.overrideWith(binder -> {
             binder.bind(ConfigurationProvider.class).toInstance(new OverlayConfigurationProvider(files, listeners));
             listeners.webAdminPort().ifPresent(port -> binder.bind(WebAdminConfiguration.class)
-                .toInstance(WebAdminConfiguration.builder()
-                    .enabled()
-                    .port(new FixedPortSupplier(port))
-                    .host(listeners.host().orElse("127.0.0.1"))
-                    .build()));
+                .toProvider(new RelocatedWebAdmin(port, listeners.host().orElse("127.0.0.1"))));
         });
     }
 }

@@ -104,6 +104,11 @@ final class ChildPostern implements AutoCloseable {
         return ports;
     }
 
+    /** What the child printed on stdout and stderr, and its log. */
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
     long pid() {
         return process.pid();
     }

@@ -132,11 +132,28 @@ public class TransportSecurity implements AutoCloseable {
         }
     }
 
-    public RouteTls route(String nextHop, RouteOptions options, boolean requireTls) {
+    /** A next hop's configured level, the certificate names it accepts, and where the level was set. */
+    public record ConfiguredLevel(TlsLevel level, List<String> match, String source) {
+    }
+
+    /** Step 1 above: the route's {@code tls}, else {@code delivery.xml}'s {@code <tls><nexthop>}, else {@code <tls level>}. */
+    public ConfiguredLevel configured(String nextHop, RouteOptions options) {
         TlsSettings.NextHopTls configured = settings.byNextHop().get(nextHop);
-        TlsLevel level = options.tls().orElse(configured != null ? configured.level() : settings.level());
         List<String> match = !options.tlsMatch().isEmpty() ? options.tlsMatch()
             : configured != null && options.tls().isEmpty() ? configured.match() : List.of();
+        if (options.tls().isPresent()) {
+            return new ConfiguredLevel(options.tls().get(), match, "transport.xml route tls");
+        }
+        if (configured != null) {
+            return new ConfiguredLevel(configured.level(), match, "delivery.xml <tls><nexthop name=\"" + nextHop + "\">");
+        }
+        return new ConfiguredLevel(settings.level(), match, "delivery.xml <tls level>");
+    }
+
+    public RouteTls route(String nextHop, RouteOptions options, boolean requireTls) {
+        ConfiguredLevel configured = configured(nextHop, options);
+        TlsLevel level = configured.level();
+        List<String> match = configured.match();
         NextHop parsed = nextHop.startsWith("mx:") ? new NextHop.Mx() : NextHop.parse(nextHop);
         String domain = parsed instanceof NextHop.Relay relay ? relay.host()
             : parsed instanceof NextHop.Lmtp lmtp ? lmtp.host() : nextHop.substring(nextHop.indexOf(':') + 1);

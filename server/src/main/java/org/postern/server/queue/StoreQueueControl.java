@@ -64,21 +64,37 @@ public class StoreQueueControl implements QueueControl {
                 || sender.isPresent() && !entry.sender().equalsIgnoreCase(sender.get())) {
                 continue;
             }
-            Optional<? extends Mail> envelope = read(() -> queue.envelope(entry.id()));
-            if (envelope.isEmpty()) {
-                continue;
-            }
-            Mail mail = envelope.get();
-            mails.add(new QueuedMail(entry.mailName(), entry.sender(), entry.recipients(),
-                attribute(mail, DeliveryAttributes.ATTEMPTS, Integer.class).orElse(0),
-                entry.held() ? Optional.empty() : Optional.of(entry.due()), entry.held(),
-                attribute(mail, DeliveryAttributes.LAST_REPLY, String.class),
-                attribute(mail, RoutingAttributes.NEXT_HOP, String.class)));
+            describe(queue, entry).ifPresent(mails::add);
             if (mails.size() >= limit) {
                 break;
             }
         }
         return mails;
+    }
+
+    @Override
+    public Optional<QueuedMail> find(String id) throws QueueException {
+        StoreMailQueue queue = outbound();
+        for (StoreMailQueue.Snapshot entry : queue.snapshot()) {
+            if (entry.mailName().equals(id)) {
+                return describe(queue, entry);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The entry with what its stored envelope says; empty when it left the queue meanwhile. */
+    private static Optional<QueuedMail> describe(StoreMailQueue queue, StoreMailQueue.Snapshot entry) throws QueueException {
+        Optional<? extends Mail> envelope = read(() -> queue.envelope(entry.id()));
+        if (envelope.isEmpty()) {
+            return Optional.empty();
+        }
+        Mail mail = envelope.get();
+        return Optional.of(new QueuedMail(entry.mailName(), entry.sender(), entry.recipients(),
+            attribute(mail, DeliveryAttributes.ATTEMPTS, Integer.class).orElse(0),
+            entry.held() ? Optional.empty() : Optional.of(entry.due()), entry.held(),
+            attribute(mail, DeliveryAttributes.LAST_REPLY, String.class),
+            attribute(mail, RoutingAttributes.NEXT_HOP, String.class)));
     }
 
     @Override
