@@ -77,6 +77,9 @@ public class EsmtpParameterCheck implements CommandHandler<SMTPSession>, Extensi
         return Optional.of(words);
     }
 
+    /** Parameters that are a bare keyword (REQUIRETLS, RFC 8689 section 4.1): a value is a mistake. */
+    private static final Set<String> WITHOUT_VALUE = Set.of("REQUIRETLS");
+
     /** The reply for the first problem ("555 5.5.4 …" or "501 5.5.4 …"), empty when there is none. */
     static Optional<String> check(List<String> parameters, Set<String> known) {
         Set<String> seen = new HashSet<>();
@@ -90,7 +93,7 @@ public class EsmtpParameterCheck implements CommandHandler<SMTPSession>, Extensi
             if (!seen.add(name)) {
                 return Optional.of("501 5.5.4 Parameter " + name + " given twice");
             }
-            if (value.isEmpty() || !wellFormed(name, value.get())) {
+            if (WITHOUT_VALUE.contains(name) ? value.isPresent() : value.isEmpty() || !wellFormed(name, value.get())) {
                 return Optional.of("501 5.5.4 Invalid value for parameter " + name);
             }
         }

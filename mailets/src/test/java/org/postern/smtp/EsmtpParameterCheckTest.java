@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The parameter decisions of MAIL FROM and RCPT TO, as a table (the server test drives them over SMTP). */
 class EsmtpParameterCheckTest {
-    static final Set<String> MAIL = Set.of("SIZE", "BODY", "RET", "ENVID", "AUTH");
+    static final Set<String> MAIL = Set.of("SIZE", "BODY", "RET", "ENVID", "AUTH", "REQUIRETLS");
     static final Set<String> RCPT = Set.of("NOTIFY", "ORCPT");
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -27,6 +27,8 @@ class EsmtpParameterCheckTest {
         "MAIL | FROM:<a@b.test> ENVID=a=b                             | 501",
         "MAIL | FROM:<a@b.test> RET=FULL RET=HDRS                     | 501",
         "MAIL | FROM:a@b.test FOO=BAR                                 | ok",
+        "MAIL | FROM:<a@b.test> REQUIRETLS                            | ok",
+        "MAIL | FROM:<a@b.test> REQUIRETLS=YES                        | 501",
         "RCPT | TO:<c@d.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;c@d.test | ok",
         "RCPT | TO:<c@d.test> NOTIFY=NEVER                            | ok",
         "RCPT | TO:<c@d.test> NOTIFY=NEVER,DELAY                      | 501",
