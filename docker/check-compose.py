@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks compose files without a Docker engine: each parses as YAML, has services, names only paths that exist
 (build contexts, Dockerfiles, bind-mount sources, env files) relative to its own folder, declares the named volumes
-and networks its services use, and uses no profile other than 'demo'.
+and networks its services use, and uses no profile other than 'demo' and 'cluster'.
 
     docker/check-compose.py docker/compose.yaml [more.yaml ...]
 
@@ -12,7 +12,7 @@ import sys
 
 import yaml
 
-KNOWN_PROFILES = {"demo"}
+KNOWN_PROFILES = {"demo", "cluster"}
 
 
 def volume_source(entry):

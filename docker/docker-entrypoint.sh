@@ -20,6 +20,8 @@
 #   POSTERN_DB_URL             JDBC URL (jdbc:postgresql://db:5432/postern) -> james-database.properties
 #   POSTERN_DB_USER, POSTERN_DB_PASSWORD (or POSTERN_DB_PASSWORD_FILE, e.g. a Docker secret)
 #   POSTERN_DB_DRIVER          JDBC driver class; default derived from the URL (PostgreSQL, Derby)
+#   POSTERN_NODE_NAME          with POSTERN_DB_URL: this node's name in the shared database (node.name: ledger
+#                              events, POP3 locks); default the container's host name
 #   POSTERN_HEAP_OPTS          heap and JVM memory settings; default as bin/postern's (README "Production form")
 #   POSTERN_JAVA_OPTS          extra JVM options
 #
@@ -169,6 +171,7 @@ apply_database() {
         printf 'database.url=%s\n' "$(property_value "$url")"
         [ -z "${POSTERN_DB_USER:-}" ] || printf 'database.username=%s\n' "$(property_value "$POSTERN_DB_USER")"
         [ -z "$password" ] || printf 'database.password=%s\n' "$(property_value "$password")"
+        [ -z "${POSTERN_NODE_NAME:-}" ] || printf 'node.name=%s\n' "$(property_value "$POSTERN_NODE_NAME")"
         grep -E '^[[:space:]]*(datasource\.|openjpa\.)' "$DEFAULTS/james-database.properties" || true
     } > "$GEN/james-database.properties"
 }

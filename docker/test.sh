@@ -8,12 +8,15 @@
 #      support in james-conf/, a POSTERN_RELAY_DOMAINS domain accepted), POP3 back, restart, POP3 again from the
 #      volume; a mounted conf file is used and left untouched
 #   4b. with POSTERN_TEST_POSTGRES_URL/_USER/_PASSWORD set (.ci/run does): the container on that PostgreSQL through
-#      POSTERN_DB_* (its own database, dropped at the end), tables and the POSTERN_LOCAL_DOMAINS domain written there
+#      POSTERN_DB_* (its own database, dropped at the end), tables and the POSTERN_LOCAL_DOMAINS domain written there;
+#      then a second container on the same database (two nodes, POSTERN_NODE_NAME): a message sent to the first is
+#      read over POP3 from the second, and the shared ledger names the node it arrived on
 #   5. docker/compose.yaml and docker/extension/compose.yaml parse and name only existing paths
 #
 # Needs: server/target (mvn -DskipTests package), buildah, podman, runc, debootstrap, curl, python3-yaml (psql for 4b).
-# Every wait is bounded; only the container, volume and files made here are removed at the end.
-set -euo pipefail
+# Every wait is bounded; only the container, volume and files made here are removed at the end. Whatever fails says
+# so on one line, "FAIL: <step>: <why>" (a command that fails unexpectedly is named with its status and line).
+set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
@@ -30,11 +33,23 @@ PODMAN=(podman --runtime runc)
 RUN_LIMITS=(--ulimit nofile=1024:4096 --ulimit nproc=4096:4096)
 WORK=$(mktemp -d /tmp/postern-docker-test.XXXXXX)
 PG_CONTAINER=""
+PG_CONTAINER_2=""
 PG_DB_CREATED=""
 START=$SECONDS
 
-step() { echo "== [$((SECONDS - START))s] $*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+STEP="start"
+step() { STEP=$*; echo "== [$((SECONDS - START))s] $*"; }
+# One FAIL line per run, from wherever it failed first (command substitutions included: the marker is a file).
+fail() {
+    [ -e "$WORK/failed" ] || echo "FAIL: $STEP: $*" >&2
+    : > "$WORK/failed"
+    exit 1
+}
+on_error() { # STATUS LINE COMMAND: a command failed under set -e without a fail of its own
+    [ -e "$WORK/failed" ] || echo "FAIL: $STEP: '$3' exited with status $1 (docker/test.sh line $2)" >&2
+    : > "$WORK/failed"
+}
+trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
 
 cleanup() {
     status=$?
@@ -44,6 +59,7 @@ cleanup() {
     fi
     "${PODMAN[@]}" rm -f -v -t 5 "$NAME" >/dev/null 2>&1 || true
     [ -z "$PG_CONTAINER" ] || "${PODMAN[@]}" rm -f -v -t 5 "$PG_CONTAINER" >/dev/null 2>&1 || true
+    [ -z "$PG_CONTAINER_2" ] || "${PODMAN[@]}" rm -f -v -t 5 "$PG_CONTAINER_2" >/dev/null 2>&1 || true
     [ -z "$PG_DB_CREATED" ] || psql_as -d postgres -c "DROP DATABASE IF EXISTS $PG_DB_CREATED" >/dev/null 2>&1 || true
     "${PODMAN[@]}" volume rm -f "$VOLUME" >/dev/null 2>&1 || true
     rm -rf "$WORK"
@@ -51,8 +67,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+step "prerequisites"
 [ -f server/target/postern-server.jar ] && [ -d server/target/lib ] \
     || fail "server/target/postern-server.jar missing: run 'mvn -DskipTests package' first"
+for tool in buildah podman runc debootstrap curl; do
+    command -v "$tool" > /dev/null || fail "$tool not installed (.ci/run installs it)"
+done
+for helper in /usr/lib/podman/netavark /usr/lib/podman/aardvark-dns; do
+    [ -x "$helper" ] || fail "$helper not installed: podman cannot start a container without it (.ci/run installs it)"
+done
+command -v iptables > /dev/null || fail "iptables not installed: podman's netavark needs it to publish ports (.ci/run installs it)"
 
 # --- 1. base image -------------------------------------------------------------------------------------------
 debian_mirror() {
@@ -92,8 +116,9 @@ fi
 
 # --- 3. entrypoint: variables into conf ----------------------------------------------------------------------
 show_conf() { # FILE, then podman run options
-    local file=$1; shift
-    timeout 60 "${PODMAN[@]}" run --rm "${RUN_LIMITS[@]}" "$@" "$IMAGE" show-conf "$file" 2>/dev/null
+    local file=$1 status=0; shift
+    timeout 60 "${PODMAN[@]}" run --rm "${RUN_LIMITS[@]}" "$@" "$IMAGE" show-conf "$file" 2> "$WORK/show-conf.err" || status=$?
+    [ $status = 0 ] || fail "podman run ... show-conf $file exited with status $status: $(tail -n 3 "$WORK/show-conf.err" | tr '\n' ' ')"
 }
 expect_in() { # TEXT WHAT: TEXT contains WHAT
     grep -qF -- "$2" <<<"$1" || { echo "$1" >&2; fail "expected '$2'"; }
@@ -171,7 +196,7 @@ curl -fsS --max-time 10 -XPUT "http://127.0.0.1:$ADMIN_PORT/users/demo@example.t
     -H 'Content-Type: application/json' --data-binary '{"password":"demo"}' || fail "creating the user"
 
 # A raw SMTP dialogue: the replies are checked one by one.
-exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT"
+exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT" || fail "cannot connect to 127.0.0.1:$SMTP_PORT"
 # shellcheck source=docker/smtp-dialogue.sh
 source "$ROOT/docker/smtp-dialogue.sh"
 step "SMTP to 127.0.0.1:$SMTP_PORT"
@@ -206,15 +231,15 @@ step "POP3 from 127.0.0.1:$POP3_PORT"
 pop3_has_token
 
 step "restart the container"
-timeout 90 "${PODMAN[@]}" stop -t 60 "$NAME" > /dev/null 2>&1
-timeout 60 "${PODMAN[@]}" start "$NAME" > /dev/null 2>&1
+timeout 90 "${PODMAN[@]}" stop -t 60 "$NAME" > /dev/null || fail "podman stop"
+timeout 60 "${PODMAN[@]}" start "$NAME" > /dev/null || fail "podman start"
 wait_healthy
 step "POP3 again after the restart: the message is read from the volume"
 pop3_has_token
 [ "$(sha256sum "$WORK/conf/webadmin.properties")" = "$mounted_sum" ] || fail "the mounted conf file was modified"
 "${PODMAN[@]}" exec "$NAME" readlink /run/postern/conf/webadmin.properties | grep -qx /etc/postern/webadmin.properties \
     || fail "the mounted webadmin.properties is not the one in use"
-timeout 90 "${PODMAN[@]}" stop -t 60 "$NAME" > /dev/null 2>&1
+timeout 90 "${PODMAN[@]}" stop -t 60 "$NAME" > /dev/null || fail "podman stop"
 
 # --- 4b. PostgreSQL from the variables (when a PostgreSQL is given, as .ci/run does) ---------------------------
 if [ -n "${POSTERN_TEST_POSTGRES_URL:-}" ]; then
@@ -231,39 +256,69 @@ if [ -n "${POSTERN_TEST_POSTGRES_URL:-}" ]; then
     step "PostgreSQL: POSTERN_DB_* point the container at $pg_host:$pg_port/$pg_db"
     psql_as -d postgres -c "CREATE DATABASE $pg_db" || fail "cannot create database $pg_db"
     PG_DB_CREATED=$pg_db
-    mkdir -p "$WORK/pgconf"
-    sed -e "s|<bind>0.0.0.0:25</bind>|<bind>127.0.0.1:$((PORT_BASE + 1025))</bind>|" \
-        -e "s|<bind>0.0.0.0:587</bind>|<bind>127.0.0.1:$((PORT_BASE + 1587))</bind>|" \
-        -e "s|<bind>0.0.0.0:465</bind>|<bind>127.0.0.1:$((PORT_BASE + 1465))</bind>|" james-conf/smtpserver.xml > "$WORK/pgconf/smtpserver.xml"
-    sed -e "s|<bind>0.0.0.0:110</bind>|<bind>127.0.0.1:$((PORT_BASE + 1110))</bind>|" \
-        -e "s|<bind>0.0.0.0:995</bind>|<bind>127.0.0.1:$((PORT_BASE + 1995))</bind>|" james-conf/pop3server.xml > "$WORK/pgconf/pop3server.xml"
-    sed -e "s|^port=.*|port=$((PORT_BASE + 1800))|" james-conf/webadmin.properties > "$WORK/pgconf/webadmin.properties"
-    [ "$(grep -c '<bind>127.0.0.1:' "$WORK/pgconf/smtpserver.xml" "$WORK/pgconf/pop3server.xml" | awk -F: '{ n += $2 } END { print n }')" = 5 ] \
-        || fail "could not move every listener to loopback"
-    "${PODMAN[@]}" run -d --name "$NAME-pg" "${RUN_LIMITS[@]}" --network host \
-        -v "$WORK/pgconf:/etc/postern:ro" -e POSTERN_LOCAL_DOMAINS=pg.example.test \
-        -e POSTERN_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$pg_db" \
-        -e POSTERN_DB_USER="$POSTERN_TEST_POSTGRES_USER" -e POSTERN_DB_PASSWORD="$POSTERN_TEST_POSTGRES_PASSWORD" \
-        "$IMAGE" > /dev/null 2> "$WORK/run.err" || { cat "$WORK/run.err" >&2; fail "podman run (PostgreSQL)"; }
+    # Two nodes on the host's network, each with every listener on loopback ports of its own (mounted conf files).
+    node_conf() { # DIR OFFSET
+        mkdir -p "$1"
+        sed -e "s|<bind>0.0.0.0:25</bind>|<bind>127.0.0.1:$((PORT_BASE + $2 + 25))</bind>|" \
+            -e "s|<bind>0.0.0.0:587</bind>|<bind>127.0.0.1:$((PORT_BASE + $2 + 587))</bind>|" \
+            -e "s|<bind>0.0.0.0:465</bind>|<bind>127.0.0.1:$((PORT_BASE + $2 + 465))</bind>|" james-conf/smtpserver.xml > "$1/smtpserver.xml"
+        sed -e "s|<bind>0.0.0.0:110</bind>|<bind>127.0.0.1:$((PORT_BASE + $2 + 110))</bind>|" \
+            -e "s|<bind>0.0.0.0:995</bind>|<bind>127.0.0.1:$((PORT_BASE + $2 + 995))</bind>|" james-conf/pop3server.xml > "$1/pop3server.xml"
+        sed -e "s|^port=.*|port=$((PORT_BASE + $2 + 800))|" james-conf/webadmin.properties > "$1/webadmin.properties"
+        [ "$(grep -c '<bind>127.0.0.1:' "$1/smtpserver.xml" "$1/pop3server.xml" | awk -F: '{ n += $2 } END { print n }')" = 5 ] \
+            || fail "could not move every listener of $1 to loopback"
+    }
+    run_node() { # NAME CONF NODE-NAME
+        "${PODMAN[@]}" run -d --name "$1" "${RUN_LIMITS[@]}" --network host \
+            -v "$2:/etc/postern:ro" -e POSTERN_LOCAL_DOMAINS=pg.example.test -e POSTERN_NODE_NAME="$3" \
+            -e POSTERN_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$pg_db" \
+            -e POSTERN_DB_USER="$POSTERN_TEST_POSTGRES_USER" -e POSTERN_DB_PASSWORD="$POSTERN_TEST_POSTGRES_PASSWORD" \
+            "$IMAGE" > /dev/null 2> "$WORK/run.err" || fail "podman run $1: $(tail -n 3 "$WORK/run.err" | tr '\n' ' ')"
+    }
+    wait_node() { # NAME ADMIN-PORT
+        local deadline=$((SECONDS + 120))
+        until curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$2/healthcheck"; do
+            [ $SECONDS -lt $deadline ] || { "${PODMAN[@]}" logs "$1" 2>&1 | tail -n 30 >&2; fail "$1 not healthy on PostgreSQL within 120s"; }
+            "${PODMAN[@]}" container inspect "$1" --format '{{.State.Running}}' | grep -q true \
+                || { "${PODMAN[@]}" logs "$1" 2>&1 | tail -n 30 >&2; fail "$1 on PostgreSQL exited"; }
+            sleep 1
+        done
+    }
+    node_conf "$WORK/pgconf" 1000
+    run_node "$NAME-pg" "$WORK/pgconf" docker-node-1
     PG_CONTAINER=$NAME-pg
-    deadline=$((SECONDS + 120))
-    until curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$((PORT_BASE + 1800))/healthcheck"; do
-        [ $SECONDS -lt $deadline ] || { "${PODMAN[@]}" logs "$PG_CONTAINER" 2>&1 | tail -n 30 >&2; fail "not healthy on PostgreSQL within 120s"; }
-        "${PODMAN[@]}" container inspect "$PG_CONTAINER" --format '{{.State.Running}}' | grep -q true \
-            || { "${PODMAN[@]}" logs "$PG_CONTAINER" 2>&1 | tail -n 30 >&2; fail "container on PostgreSQL exited"; }
-        sleep 1
-    done
+    wait_node "$PG_CONTAINER" $((PORT_BASE + 1800))
     curl -fsS --max-time 10 -XPUT "http://127.0.0.1:$((PORT_BASE + 1800))/users/pg@pg.example.test" \
         -H 'Content-Type: application/json' --data-binary '{"password":"pg"}' || fail "creating a user on PostgreSQL"
     tables=$(psql_as -d "$pg_db" -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
     [ "${tables:-0}" -gt 5 ] || fail "no Postern tables in $pg_db ($tables)"
     psql_as -d "$pg_db" -c "SELECT domain_name FROM james_domain" | grep -qx pg.example.test \
         || fail "the domain from POSTERN_LOCAL_DOMAINS is not in PostgreSQL"
-    timeout 90 "${PODMAN[@]}" stop -t 60 "$PG_CONTAINER" > /dev/null 2>&1
+
+    step "PostgreSQL: a second node on $pg_db; mail sent to the first is read from the second"
+    node_conf "$WORK/pgconf2" 2000
+    run_node "$NAME-pg2" "$WORK/pgconf2" docker-node-2
+    PG_CONTAINER_2=$NAME-pg2
+    wait_node "$PG_CONTAINER_2" $((PORT_BASE + 2800))
+    pg_token="docker-cluster-$$-$RANDOM"
+    printf 'Subject: %s\r\n\r\nSent to node 1 by docker/test.sh\r\n' "$pg_token" > "$WORK/pg.eml"
+    curl -fsS --max-time 30 "smtp://127.0.0.1:$((PORT_BASE + 1025))" --mail-from someone@example.org \
+        --mail-rcpt pg@pg.example.test --upload-file "$WORK/pg.eml" || fail "SMTP to node 1"
+    deadline=$((SECONDS + 60))
+    until curl -fsS --ssl-reqd -k --max-time 10 "pop3://127.0.0.1:$((PORT_BASE + 2110))/1" -u pg@pg.example.test:pg 2>/dev/null \
+            | grep -q "$pg_token"; do
+        [ $SECONDS -lt $deadline ] || fail "the message sent to node 1 is not in node 2's POP3 within 60s"
+        sleep 1
+    done
+    curl -fsS --max-time 10 "http://127.0.0.1:$((PORT_BASE + 2800))/postern/ledger?recipient=pg@pg.example.test" \
+        | grep -q '"node":"docker-node-1"' || fail "node 2's ledger does not name docker-node-1 for the message it took"
+    timeout 90 "${PODMAN[@]}" stop -t 60 "$PG_CONTAINER_2" > /dev/null || fail "podman stop (second node)"
+    timeout 90 "${PODMAN[@]}" stop -t 60 "$PG_CONTAINER" > /dev/null || fail "podman stop (PostgreSQL)"
 fi
 
 # --- 5. compose files ----------------------------------------------------------------------------------------
 step "compose files parse and name existing paths"
-/usr/bin/python3 docker/check-compose.py docker/compose.yaml docker/extension/compose.yaml
+/usr/bin/python3 docker/check-compose.py docker/compose.yaml docker/extension/compose.yaml || fail "docker/check-compose.py"
+
 
 step "PASS in $((SECONDS - START))s"

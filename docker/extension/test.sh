@@ -16,8 +16,8 @@
 #
 # Needs: docker/extension/target/postern-extension (mvn -DskipTests package), java, mvn (James's jars in ~/.m2 or
 # Maven Central), dnsmasq, curl, python3; root for dnsmasq on 127.0.0.77:53 and the sink on 127.0.0.78:25. Every
-# wait is bounded.
-set -euo pipefail
+# wait is bounded. Whatever fails says so on one line, "FAIL: <step>: <why>".
+set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 
@@ -36,8 +36,19 @@ SINK_PID=""
 SINK_IP=${POSTERN_TEST_SINK_IP:-127.0.0.78}
 START=$SECONDS
 
-step() { echo "== [$((SECONDS - START))s] $*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+STEP="start"
+step() { STEP=$*; echo "== [$((SECONDS - START))s] $*"; }
+# One FAIL line per run, from wherever it failed first (command substitutions included: the marker is a file).
+fail() {
+    [ -e "$WORK/failed" ] || echo "FAIL: $STEP: $*" >&2
+    : > "$WORK/failed"
+    exit 1
+}
+on_error() { # STATUS LINE COMMAND: a command failed under set -e without a fail of its own
+    [ -e "$WORK/failed" ] || echo "FAIL: $STEP: '$3' exited with status $1 (docker/extension/test.sh line $2)" >&2
+    : > "$WORK/failed"
+}
+trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
 
 cleanup() {
     status=$?
@@ -58,8 +69,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+step "prerequisites"
 [ -d "$EXTENSION/extensions-jars" ] && [ -f "$EXTENSION/conf/smtpserver.xml" ] \
     || fail "$EXTENSION missing: run 'mvn -DskipTests package' first"
+for tool in java keytool mvn dnsmasq curl python3; do
+    command -v "$tool" > /dev/null || fail "$tool not installed (.ci/run installs it)"
+done
 
 step "James 3.8.1 memory server classpath (docker/extension/james-classpath/pom.xml)"
 CLASSPATH_POM=docker/extension/james-classpath/pom.xml
@@ -88,6 +103,9 @@ DNS_PID=$!
 mkdir -p "$WORK/sink"
 python3 "$ROOT/docker/extension/smtp_sink.py" "$SINK_IP" 25 "$WORK/sink" > "$WORK/sink.log" 2>&1 &
 SINK_PID=$!
+sleep 1
+kill -0 "$DNS_PID" 2>/dev/null || fail "dnsmasq on $DNS_IP:53 did not start (port 53 needs root): $(tail -n 3 "$WORK/dnsmasq.log" | tr '\n' ' ')"
+kill -0 "$SINK_PID" 2>/dev/null || fail "the SMTP sink on $SINK_IP:25 did not start (port 25 needs root): $(tail -n 3 "$WORK/sink.log" | tr '\n' ' ')"
 
 step "James home: our conf snippets and extensions-jars over a minimal conf written here"
 HOME_DIR="$WORK/james"
@@ -159,7 +177,8 @@ cat > "$CONF/logback.xml" <<'EOF'
 </configuration>
 EOF
 keytool -genkeypair -alias james -keyalg RSA -keysize 2048 -storetype PKCS12 -keystore "$CONF/keystore" \
-    -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 2 > /dev/null 2>&1
+    -storepass james72laBalle -keypass james72laBalle -dname CN=localhost -validity 2 > "$WORK/keytool.log" 2>&1 \
+    || fail "keytool: $(tail -n 3 "$WORK/keytool.log" | tr '\n' ' ')"
 
 step "start MemoryJamesServerMain (webadmin 127.0.0.1:$ADMIN_PORT, SMTP :$SMTP_PORT, POP3 :$POP3_PORT)"
 (cd "$HOME_DIR" && exec java -Xmx512m -Dworking.directory="$HOME_DIR" -Dlogback.configurationFile="$CONF/logback.xml" \
@@ -178,7 +197,7 @@ step "James is up with Postern's jars"
 curl -fsS --max-time 10 -XPUT "http://127.0.0.1:$ADMIN_PORT/users/demo@example.test" \
     -H 'Content-Type: application/json' --data-binary '{"password":"demo"}' || fail "creating the user"
 
-exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT"
+exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT" || fail "cannot connect to 127.0.0.1:$SMTP_PORT"
 # shellcheck source=docker/smtp-dialogue.sh
 source "$ROOT/docker/smtp-dialogue.sh"
 step "SMTP through Postern's hooks"

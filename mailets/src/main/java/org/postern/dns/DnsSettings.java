@@ -21,6 +21,11 @@ import org.xbill.DNS.SimpleResolver;
  * {@code <timeout>} (per query, default 5 s), {@code <retries>} (per server, default 2) and {@code <minimumTtl>}
  * (answers are kept at least this long, default 5 s, 0 for none: the routing decision and the delivery attempt a
  * moment later then share one lookup even when a record's TTL is 0).
+ *
+ * <p>{@code <resolvers><resolver>host:port</resolver></resolvers>}, Postern's own element, names servers on another
+ * port than 53 (a local dnsmasq or Unbound on 5353, a test's loopback server): James's DNS service takes bare
+ * addresses only and refuses to start on {@code host:port}, and it ignores this element. When given, Postern's
+ * lookups go to these servers only, whatever {@code <servers>} and {@code <autodiscover>} say.</p>
  */
 public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int retries, Duration minimumTtl) {
     public static final String FILE = "dnsservice.xml";
@@ -42,11 +47,19 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
             throw new IllegalArgumentException(problem);
         });
         List<InetSocketAddress> servers = new ArrayList<>();
-        for (String server : dnsservice.getStringArray("servers.server")) {
-            servers.add(parseServer(server.trim()));
+        for (String resolver : dnsservice.getStringArray("resolvers.resolver")) {
+            servers.add(parseServer(resolver.trim(), "<resolver>"));
         }
-        if (dnsservice.getBoolean("autodiscover", true)) {
-            servers.addAll(ResolverConfig.getCurrentConfig().servers());
+        if (servers.isEmpty() && dnsservice.getKeys("resolvers").hasNext()) {
+            throw new IllegalArgumentException(FILE + ": <resolvers> is empty: name at least one <resolver>host:port</resolver>");
+        }
+        if (servers.isEmpty()) {
+            for (String server : dnsservice.getStringArray("servers.server")) {
+                servers.add(parseServer(server.trim(), "<server>"));
+            }
+            if (dnsservice.getBoolean("autodiscover", true)) {
+                servers.addAll(ResolverConfig.getCurrentConfig().servers());
+            }
         }
         if (servers.isEmpty()) {
             throw new IllegalArgumentException(FILE + ": <servers> is empty and <autodiscover> is false: no DNS server to ask");
@@ -86,23 +99,35 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
             FILE + ": <minimumTtl> = '" + value + "': must be a duration such as 5s, or 0"));
     }
 
-    static InetSocketAddress parseServer(String server) {
+    static InetSocketAddress parseServer(String server, String element) {
         String host = server;
         int port = 53;
         if (server.startsWith("[")) {
-            int close = server.indexOf(']');
+            int close = Math.max(server.indexOf(']'), 1);
             host = server.substring(1, close);
             if (server.length() > close + 1 && server.charAt(close + 1) == ':') {
-                port = Integer.parseInt(server.substring(close + 2));
+                port = port(server.substring(close + 2), server, element);
             }
         } else if (server.chars().filter(c -> c == ':').count() == 1) {
             host = server.substring(0, server.indexOf(':'));
-            port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+            port = port(server.substring(server.indexOf(':') + 1), server, element);
         }
         if (!host.matches("[0-9a-fA-F.:]+")) {
-            throw new IllegalArgumentException(FILE + ": <server> = '" + server + "': must be an IP address, optionally with :port");
+            throw new IllegalArgumentException(FILE + ": " + element + " = '" + server + "': must be an IP address, optionally with :port");
         }
         return new InetSocketAddress(host, port);
+    }
+
+    private static int port(String value, String server, String element) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(FILE + ": " + element + " = '" + server + "': the port must be a number from 1 to 65535");
     }
 
     static Duration parseTimeout(String value) {

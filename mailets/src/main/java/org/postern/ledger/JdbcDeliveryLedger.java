@@ -28,22 +28,30 @@ import org.slf4j.LoggerFactory;
  * for an event per recipient and attempt). Events are written by one background thread in batches, so recording costs the
  * mail path a queue insertion; reads first wait (briefly) for what was recorded before them to be written. The
  * ledger is evidence, not mail: if the process dies, the last second of events may be missing, never a message.
+ * Each row carries the name of the node that wrote it ({@code NODE}), so that one table serves several nodes. A
+ * table from an earlier version gains the columns it lacks at start, and several nodes starting on one new database
+ * at once all end up with the one table.
  */
 public class JdbcDeliveryLedger implements DeliveryLedger {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcDeliveryLedger.class);
     static final String TABLE = "POSTERN_LEDGER";
     private static final int BATCH = 500;
-    private static final String COLUMNS = "AT_MS, QUEUE_ID, MESSAGE_ID, ENVID, SENDER, RECIPIENT, KIND, HOST, ADDRESS, TLS, REPLY, DETAIL, TLS_LEVEL";
+    private static final String COLUMNS = "AT_MS, QUEUE_ID, MESSAGE_ID, ENVID, SENDER, RECIPIENT, KIND, HOST, ADDRESS, TLS, REPLY, DETAIL, TLS_LEVEL, NODE";
+    /** Columns added after the first version, each with its type: added to an old table at start. */
+    private static final List<String[]> ADDED_COLUMNS = List.of(new String[] {"TLS_LEVEL", "VARCHAR(64)"}, new String[] {"NODE", "VARCHAR(64)"});
 
     private final DataSource database;
+    private final String node;
     private final BlockingQueue<LedgerEvent> pending;
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
 
-    public JdbcDeliveryLedger(DataSource database, int capacity) throws SQLException {
+    /** {@code node}: the name this node's events are written with (ledger.xml {@code <node>}). */
+    public JdbcDeliveryLedger(DataSource database, int capacity, String node) throws SQLException {
         this.database = database;
+        this.node = node;
         this.pending = new ArrayBlockingQueue<>(capacity);
         createTableIfMissing();
         this.writer = new Thread(this::writeLoop, "postern-ledger-writer");
@@ -150,7 +158,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (LedgerEvent event : batch) {
                     insert.setLong(1, event.at().toEpochMilli());
                     insert.setString(2, cut(event.queueId(), 255));
@@ -169,6 +177,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
                     setOptional(insert, 11, event.reply(), 1000);
                     setOptional(insert, 12, event.detail(), 1000);
                     setOptional(insert, 13, event.tlsLevel(), 64);
+                    insert.setString(14, node);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -182,47 +191,87 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
 
     private void createTableIfMissing() throws SQLException {
         try (Connection connection = database.getConnection()) {
-            try (ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
-                while (tables.next()) {
-                    if (TABLE.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
-                        addTlsLevelIfMissing(connection);
-                        return;
+            if (!tableExists(connection)) {
+                try {
+                    createTable(connection);
+                } catch (SQLException e) {
+                    // another node created it at the same moment: what counts is that it is there now
+                    rollbackQuietly(connection);
+                    if (!tableExists(connection)) {
+                        throw e;
                     }
                 }
             }
-            boolean sqlite = connection.getMetaData().getDatabaseProductName().equalsIgnoreCase("SQLite");
-            try (Statement ddl = connection.createStatement()) {
-                ddl.executeUpdate("CREATE TABLE " + TABLE + " (ID " + (sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
-                    + ", AT_MS BIGINT NOT NULL, QUEUE_ID VARCHAR(255) NOT NULL, MESSAGE_ID VARCHAR(998), ENVID VARCHAR(100), "
-                    + "SENDER VARCHAR(320), RECIPIENT VARCHAR(320), KIND VARCHAR(16) NOT NULL, HOST VARCHAR(255), "
-                    + "ADDRESS VARCHAR(64), TLS SMALLINT, REPLY VARCHAR(1000), DETAIL VARCHAR(1000), TLS_LEVEL VARCHAR(64))");
-                for (String column : List.of("QUEUE_ID", "MESSAGE_ID", "ENVID", "SENDER", "RECIPIENT", "AT_MS")) {
-                    ddl.executeUpdate("CREATE INDEX " + TABLE + "_" + column + " ON " + TABLE + " (" + column + ")");
-                }
-            }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
+            for (String[] column : ADDED_COLUMNS) {
+                addColumnIfMissing(connection, column[0], column[1]);
             }
         }
     }
 
-    /** Ledgers made before the TLS level was recorded get its column (empty for their old events). */
-    private static void addTlsLevelIfMissing(Connection connection) throws SQLException {
-        try (Statement probe = connection.createStatement()) {
-            probe.executeQuery("SELECT TLS_LEVEL FROM " + TABLE + " WHERE 1 = 0").close();
-            return;
-        } catch (SQLException missing) {
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
+    private static boolean tableExists(Connection connection) throws SQLException {
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
+            while (tables.next()) {
+                if (TABLE.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
+                    return true;
+                }
             }
         }
+        return false;
+    }
+
+    private static void createTable(Connection connection) throws SQLException {
+        boolean sqlite = connection.getMetaData().getDatabaseProductName().equalsIgnoreCase("SQLite");
         try (Statement ddl = connection.createStatement()) {
-            ddl.executeUpdate("ALTER TABLE " + TABLE + " ADD COLUMN TLS_LEVEL VARCHAR(64)");
+            ddl.executeUpdate("CREATE TABLE " + TABLE + " (ID " + (sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+                + ", AT_MS BIGINT NOT NULL, QUEUE_ID VARCHAR(255) NOT NULL, MESSAGE_ID VARCHAR(998), ENVID VARCHAR(100), "
+                + "SENDER VARCHAR(320), RECIPIENT VARCHAR(320), KIND VARCHAR(16) NOT NULL, HOST VARCHAR(255), "
+                + "ADDRESS VARCHAR(64), TLS SMALLINT, REPLY VARCHAR(1000), DETAIL VARCHAR(1000), TLS_LEVEL VARCHAR(64), NODE VARCHAR(64))");
+            for (String column : List.of("QUEUE_ID", "MESSAGE_ID", "ENVID", "SENDER", "RECIPIENT", "AT_MS")) {
+                ddl.executeUpdate("CREATE INDEX " + TABLE + "_" + column + " ON " + TABLE + " (" + column + ")");
+            }
         }
         if (!connection.getAutoCommit()) {
             connection.commit();
         }
-        LOGGER.info("ledger: added column TLS_LEVEL to {}", TABLE);
+    }
+
+    /** Ledgers made before a column existed get it (empty for their old events). */
+    private static void addColumnIfMissing(Connection connection, String column, String type) throws SQLException {
+        if (hasColumn(connection, column)) {
+            return;
+        }
+        try (Statement ddl = connection.createStatement()) {
+            ddl.executeUpdate("ALTER TABLE " + TABLE + " ADD COLUMN " + column + " " + type);
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            LOGGER.info("ledger: added column {} to {}", column, TABLE);
+        } catch (SQLException e) {
+            rollbackQuietly(connection);
+            if (!hasColumn(connection, column)) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean hasColumn(Connection connection, String column) throws SQLException {
+        try (Statement probe = connection.createStatement()) {
+            probe.executeQuery("SELECT " + column + " FROM " + TABLE + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException missing) {
+            rollbackQuietly(connection);
+            return false;
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            LOGGER.debug("ledger: rollback after a failed statement", e);
+        }
     }
 
     private static String column(LedgerQuery.Key key) {
@@ -243,7 +292,7 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
             row.getString("SENDER"), row.getString("RECIPIENT"), LedgerEvent.Kind.valueOf(row.getString("KIND")),
             Optional.ofNullable(row.getString("HOST")), Optional.ofNullable(row.getString("ADDRESS")), tlsUsed,
             Optional.ofNullable(row.getString("TLS_LEVEL")), Optional.ofNullable(row.getString("REPLY")),
-            Optional.ofNullable(row.getString("DETAIL")));
+            Optional.ofNullable(row.getString("DETAIL")), Optional.ofNullable(row.getString("NODE")));
     }
 
     private static void setOptional(PreparedStatement statement, int index, Optional<String> value, int max) throws SQLException {

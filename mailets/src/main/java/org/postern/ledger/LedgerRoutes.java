@@ -70,6 +70,7 @@ public class LedgerRoutes implements Routes {
         event.tlsLevel().ifPresent(level -> answer.put("tlsLevel", level));
         event.reply().ifPresent(reply -> answer.put("reply", reply));
         event.detail().ifPresent(detail -> answer.put("detail", detail));
+        event.node().ifPresent(node -> answer.put("node", node));
         return answer;
     }
 }

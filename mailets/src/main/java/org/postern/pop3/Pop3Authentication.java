@@ -16,12 +16,15 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.pop3server.core.PassCmdHandler;
 import org.apache.james.pop3server.mailbox.MailboxAdapterFactory;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.pop3.POP3Response;
 import org.apache.james.protocols.pop3.POP3Session;
 import org.apache.james.protocols.pop3.core.CapaCapability;
+import org.apache.james.protocols.pop3.mailbox.Mailbox;
 import org.postern.auth.SaslPlain;
 import org.postern.config.HandlerSettings;
 import org.slf4j.Logger;
@@ -39,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *       user is refused.</li>
  *   <li>CAPA: USER, {@code SASL PLAIN} (where they are taken) and AUTH-RESP-CODE: wrong credentials get
  *       {@code -ERR [AUTH]}, a mailbox that cannot be opened {@code -ERR [SYS/TEMP]} (RFC 3206).</li>
+ *   <li>One session per mailbox (RFC 1939's exclusive-access lock, {@link MaildropLocks}): taken at login, before
+ *       the session's listing is made, and given back at QUIT once the deletions are done (or when the connection
+ *       drops); a login while another session
+ *       (on this node or another one sharing the database) holds it gets {@code -ERR [IN-USE]} (RFC 2449).</li>
  * </ul>
  *
  * <pre>{@code
@@ -49,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * </handlerchain>
  * }</pre>
  */
-public class Pop3Authentication extends PassCmdHandler implements CapaCapability {
+public class Pop3Authentication extends PassCmdHandler implements CapaCapability, DisconnectHandler<POP3Session> {
     private static final Logger LOGGER = LoggerFactory.getLogger(Pop3Authentication.class);
     private static final Set<String> COMMANDS = Set.of("USER", "PASS", "AUTH");
 
@@ -60,14 +67,20 @@ public class Pop3Authentication extends PassCmdHandler implements CapaCapability
     static final Response CANCELLED = error("Authentication cancelled");
     static final Response UNSUPPORTED_MECHANISM = error("Unsupported authentication mechanism, use PLAIN");
     static final Response BAD_SEQUENCE = error("Not allowed now");
+    static final Response IN_USE = error("[IN-USE] Mailbox in use by another session, try again later");
+    private static final ProtocolSession.AttachmentKey<String> LOCKED = ProtocolSession.AttachmentKey.of("POSTERN_POP3_LOCKED", String.class);
+    private static final ProtocolSession.AttachmentKey<Boolean> REFUSED_IN_USE =
+        ProtocolSession.AttachmentKey.of("POSTERN_POP3_IN_USE", Boolean.class);
     private static final Response CONTINUE = new POP3Response("+", "").immutable();
 
+    private final MaildropLocks locks;
     private boolean requireSSL = true;
 
     @Inject
     public Pop3Authentication(@Named("mailboxmanager") MailboxManager manager, MailboxAdapterFactory mailboxAdapterFactory,
-                              MetricFactory metricFactory) {
+                              MetricFactory metricFactory, MaildropLocks locks) {
         super(manager, mailboxAdapterFactory, metricFactory);
+        this.locks = locks;
     }
 
     @Override
@@ -83,7 +96,7 @@ public class Pop3Authentication extends PassCmdHandler implements CapaCapability
         }
         return switch (request.getCommand().toUpperCase(Locale.ROOT)) {
             case "USER" -> user(session, request.getArgument());
-            case "PASS" -> outcome(super.onCommand(session, request));
+            case "PASS" -> outcome(session, super.onCommand(session, request));
             default -> auth(session, Optional.ofNullable(request.getArgument()).map(String::trim).orElse(""));
         };
     }
@@ -143,11 +156,49 @@ public class Pop3Authentication extends PassCmdHandler implements CapaCapability
             return WRONG_CREDENTIALS;
         }
         session.setUsername(user);
-        return outcome(doAuth(session, user, plain.get().password()));
+        return outcome(session, doAuth(session, user, plain.get().password()));
+    }
+
+    /** The credentials were right (James opened the mailbox): the session gets the mailbox only with its lock. */
+    @Override
+    protected Mailbox auth(POP3Session session, Username username, String password) throws Exception {
+        Mailbox mailbox = super.auth(session, username, password);
+        if (mailbox == null) {
+            return null;
+        }
+        String key = username.asString().toLowerCase(Locale.ROOT);
+        boolean locked;
+        try {
+            locked = locks.acquire(key, session.getSessionID());
+        } catch (MaildropLocks.LockUnavailableException e) {
+            mailbox.close();
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+        if (!locked) {
+            mailbox.close();
+            LOGGER.info("POP3 login of {} from {} refused: mailbox in use by another session", key,
+                session.getRemoteAddress().getAddress().getHostAddress());
+            session.setAttachment(REFUSED_IN_USE, Boolean.TRUE, ProtocolSession.State.Connection);
+            return null;
+        }
+        session.setAttachment(LOCKED, key, ProtocolSession.State.Connection);
+        return new LockedMailbox(mailbox, () -> release(session));
+    }
+
+    @Override
+    public void onDisconnect(POP3Session session) {
+        release(session);
+    }
+
+    private void release(POP3Session session) {
+        session.removeAttachment(LOCKED, ProtocolSession.State.Connection).ifPresent(key -> locks.release(key, session.getSessionID()));
     }
 
     /** James's answers to a login, with the response codes CAPA promises (AUTH-RESP-CODE). */
-    private static Response outcome(Response response) {
+    private static Response outcome(POP3Session session, Response response) {
+        if (session.removeAttachment(REFUSED_IN_USE, ProtocolSession.State.Connection).isPresent()) {
+            return IN_USE;
+        }
         if (POP3Response.OK_RESPONSE.equals(response.getRetCode())) {
             return response;
         }

@@ -42,7 +42,13 @@ public class NextHopResolver {
             return (relay.lookupMx() ? mx.lookup(relay.host()) : mx.hostAddresses(relay.host()))
                 .thenApply(result -> new Route(domain, entry, fromDns(result, relay.port())));
         }
-        return mx.lookup(domain).thenApply(result -> new Route(domain, entry, fromDns(result, 25)));
+        int port = table.mxPort();
+        return mx.lookup(domain).thenApply(result -> new Route(domain, entry, fromDns(result, port)));
+    }
+
+    /** The port MX hosts are reached on ({@code transport.xml}'s {@code mxPort}, default 25). */
+    public int mxPort() {
+        return table.mxPort();
     }
 
     /** The table entry behind a recorded next hop (its options: TLS level, credentials, source address). */

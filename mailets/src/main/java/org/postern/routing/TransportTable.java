@@ -39,6 +39,10 @@ import org.xml.sax.helpers.DefaultHandler;
  * up, then {@code *}; with no match the answer is {@code mx}. Domains compare case-insensitively and without a
  * trailing dot. Each entry remembers its line, so that "where would this go?" can name it.</p>
  *
+ * <p>{@code <transport mxPort="2525">} sets the port the MX hosts of {@code mx} next hops are reached on, for
+ * delivery and callouts alike (Postfix's {@code smtp_tcp_port}); default 25, which the Internet uses. Another value
+ * is for closed networks and tests, where every MX host listens on that port.</p>
+ *
  * <p>An {@code mx}, {@code smtp:} or {@code lmtp:} route may say how to reach its hosts ({@link RouteOptions}):
  * {@code tls} (a {@link org.postern.smtp.client.TlsLevel}), {@code tlsMatch} (names for {@code verify}/{@code secure}, separated by
  * {@code :} or spaces; a leading dot means any subdomain), {@code user} with {@code password} or
@@ -48,7 +52,8 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 public final class TransportTable {
     public static final String FILE = "transport.xml";
-    public static final TransportTable EMPTY = new TransportTable(Map.of(), Optional.empty());
+    public static final int SMTP_PORT = 25;
+    public static final TransportTable EMPTY = new TransportTable(Map.of(), Optional.empty(), SMTP_PORT);
 
     /** A table line: the pattern that matched, the next hop it names and how to reach its hosts. */
     public record Entry(String pattern, NextHop nextHop, int line, RouteOptions options) {
@@ -66,10 +71,17 @@ public final class TransportTable {
 
     private final Map<String, Entry> byPattern;
     private final Optional<Entry> fallback;
+    private final int mxPort;
 
-    private TransportTable(Map<String, Entry> byPattern, Optional<Entry> fallback) {
+    private TransportTable(Map<String, Entry> byPattern, Optional<Entry> fallback, int mxPort) {
         this.byPattern = Map.copyOf(byPattern);
         this.fallback = fallback;
+        this.mxPort = mxPort;
+    }
+
+    /** The port MX hosts are reached on ({@code <transport mxPort>}, default 25). */
+    public int mxPort() {
+        return mxPort;
     }
 
     public Entry lookup(String domain) {
@@ -128,7 +140,7 @@ public final class TransportTable {
             }
             throw new InvalidTableException(source + ": " + e.getMessage());
         }
-        return new TransportTable(parser.entries, parser.fallback);
+        return new TransportTable(parser.entries, parser.fallback, parser.mxPort);
     }
 
     static String normalize(String domain) {
@@ -150,6 +162,7 @@ public final class TransportTable {
         private final Path folder;
         private final Map<String, Entry> entries = new HashMap<>();
         private Optional<Entry> fallback = Optional.empty();
+        private int mxPort = SMTP_PORT;
         private Locator locator;
         private final List<String> path = new ArrayList<>();
 
@@ -171,6 +184,7 @@ public final class TransportTable {
                 if (!element.equals("transport")) {
                     throw fail(line, "<" + element + ">", "the root element must be <transport>");
                 }
+                mxPort = mxPort(line, attributes);
                 return;
             }
             if (path.size() != 2 || !element.equals("route")) {
@@ -208,6 +222,27 @@ public final class TransportTable {
             } else if (entries.putIfAbsent(pattern, entry) != null) {
                 throw fail(line, "<route domain=\"" + domain + "\">", "duplicate of line " + entries.get(pattern).line());
             }
+        }
+
+        private int mxPort(int line, Attributes attributes) throws SAXException {
+            for (int i = 0; i < attributes.getLength(); i++) {
+                if (!attributes.getQName(i).equals("mxPort")) {
+                    throw fail(line, "<transport>", "unknown attribute " + attributes.getQName(i) + "; known: [mxPort]");
+                }
+            }
+            String value = attributes.getValue("mxPort");
+            if (value == null) {
+                return SMTP_PORT;
+            }
+            try {
+                int port = Integer.parseInt(value.trim());
+                if (port > 0 && port < 65536) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw fail(line, "<transport mxPort>", "'" + value + "': must be a port number from 1 to 65535");
         }
 
         @Override

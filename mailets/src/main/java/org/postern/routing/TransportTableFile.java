@@ -30,6 +30,11 @@ public final class TransportTableFile {
         return file.current().lookup(domain);
     }
 
+    /** See {@link TransportTable#mxPort}. */
+    public int mxPort() {
+        return file.current().mxPort();
+    }
+
     /** See {@link TransportTable#entryFor}. */
     public TransportTable.Entry entryFor(String nextHop, String domain) {
         return file.current().entryFor(nextHop, domain);

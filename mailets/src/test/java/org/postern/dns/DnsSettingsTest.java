@@ -31,6 +31,36 @@ class DnsSettingsTest {
         assertThat(settings.minimumTtl()).isEqualTo(Duration.ofSeconds(5));
     }
 
+    @Test
+    void resolversShouldReplaceTheServersAndTheSystemResolvers() {
+        BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+        dnsservice.addProperty("servers.server", "127.0.0.53");
+        dnsservice.addProperty("autodiscover", true);
+        dnsservice.addProperty("resolvers.resolver", "127.0.0.1:5353");
+        dnsservice.addProperty("resolvers.resolver", "[::1]:5354");
+
+        DnsSettings settings = DnsSettings.from(dnsservice);
+
+        assertThat(settings.servers()).containsExactly(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 5354));
+    }
+
+    @Test
+    void aResolverWithAPortShouldBeAsked() throws Exception {
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start()) {
+            dns.mx("conf.test", 10, "mx.conf.test", 60).a("mx.conf.test", "127.0.0.90", 60);
+            BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
+            dnsservice.addProperty("autodiscover", true);
+            dnsservice.addProperty("resolvers.resolver", "127.0.0.1:" + dns.address().getPort());
+            dnsservice.addProperty("timeout", "1s");
+
+            MxResult result = new MxLookup(DnsSettings.from(dnsservice).resolver()).lookup("conf.test")
+                .toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            assertThat(result).isInstanceOf(MxResult.Hosts.class);
+            assertThat(dns.queries("conf.test", org.xbill.DNS.Type.MX, LoopbackDnsServer.Transport.UDP)).isPositive();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"0 | 0", "2s | 2000", "250ms | 250"})
     void theMinimumTtlShouldBeADurationOrZero(String value, long millis) {
@@ -59,6 +89,10 @@ class DnsSettingsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "servers.server | dns.example | <server> = 'dns.example': must be an IP address",
+        "resolvers.resolver | localhost:5353 | <resolver> = 'localhost:5353': must be an IP address",
+        "resolvers.resolver | 127.0.0.1:99999 | <resolver> = '127.0.0.1:99999': the port must be a number from 1 to 65535",
+        "resolvers.resolver | 127.0.0.1:dns | <resolver> = '127.0.0.1:dns': the port must be a number from 1 to 65535",
+        "resolvers | '' | <resolvers> is empty",
         "timeout        | soon        | <timeout> = 'soon': must be a positive duration",
         "timeout        | 0s          | <timeout> = '0s': must be a positive duration",
         "retries        | -1          | <retries> = '-1': must be a whole number",

@@ -134,6 +134,24 @@ class TransportTableTest {
     }
 
     @Test
+    void mxHostsShouldBeReachedOnPort25UnlessTheTableSaysOtherwise() throws Exception {
+        assertThat(table("<transport/>").mxPort()).isEqualTo(25);
+        assertThat(TransportTable.EMPTY.mxPort()).isEqualTo(25);
+        assertThat(table("<transport mxPort='2525'/>").mxPort()).isEqualTo(2525);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<transport mxPort='0'/>      | transport.xml:1: <transport mxPort> '0': must be a port number from 1 to 65535",
+        "<transport mxPort='smtp'/>   | transport.xml:1: <transport mxPort> 'smtp': must be a port number from 1 to 65535",
+        "<transport port='2525'/>     | transport.xml:1: <transport> unknown attribute port; known: [mxPort]"})
+    void aBadMxPortShouldNameTheAttributeAndValue(String xml, String message) {
+        assertThatThrownBy(() -> table(xml))
+            .isInstanceOf(TransportTable.InvalidTableException.class)
+            .hasMessageStartingWith(message);
+    }
+
+    @Test
     void relayWithoutPortShouldUse25() {
         assertThat(NextHop.parse("smtp:[192.0.2.1]")).isEqualTo(new NextHop.Relay("192.0.2.1", 25, false));
     }

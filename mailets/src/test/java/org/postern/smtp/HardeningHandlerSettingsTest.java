@@ -16,7 +16,7 @@ class HardeningHandlerSettingsTest {
             case "StrictAuthCmdHandler" -> new StrictAuthCmdHandler();
             case "ConnectionLimits" -> new ConnectionLimits();
             case "SessionTimeLimits" -> new SessionTimeLimits(new SessionTimers());
-            case "Pop3Authentication" -> new Pop3Authentication(null, null, null);
+            case "Pop3Authentication" -> new Pop3Authentication(null, null, null, new org.postern.pop3.LocalMaildropLocks());
             default -> throw new IllegalArgumentException(name);
         };
     }

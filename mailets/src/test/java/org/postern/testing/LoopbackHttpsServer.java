@@ -15,8 +15,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 /**
- * An HTTPS server on port 443 of a loopback address (the JDK's {@code HttpsServer}), answering scripted responses
- * per path and counting requests: an MTA-STS policy host for tests. Needs the right to bind port 443 (root, as in CI).
+ * An HTTPS server on a loopback address (the JDK's {@code HttpsServer}), answering scripted responses per path and
+ * counting requests: an MTA-STS policy host for tests. On port 443, where a real MTA-STS client looks, it needs the
+ * right to bind that port (root, as in CI).
  */
 public final class LoopbackHttpsServer implements AutoCloseable {
     private record Response(int status, String contentType, String body) {
@@ -42,18 +43,31 @@ public final class LoopbackHttpsServer implements AutoCloseable {
         server.start();
     }
 
-    /** On port 443 of a free 127.0.44.x, x from {@code first}, presenting {@code tls}'s certificate. */
+    /** On port 443 of a free 127.0.44.x, x from {@code first}, presenting {@code tls}'s certificate (needs root). */
     public static LoopbackHttpsServer startOnPort443(int first, SSLContext tls) throws IOException {
+        return startOnPort(443, first, tls);
+    }
+
+    /**
+     * On {@code port} of a free 127.0.44.x, x from {@code first}, presenting {@code tls}'s certificate: for a client
+     * told the port (see {@code MtaStsPolicies}'s constructor). {@code port} 0 takes a free one; start the other
+     * hosts of a test on the first one's {@link #port()}.
+     */
+    public static LoopbackHttpsServer startOnPort(int port, int first, SSLContext tls) throws IOException {
         for (int host = first; host < 255; host++) {
             try {
-                HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.44." + host), 443), 20);
+                HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.44." + host), port), 20);
                 server.setHttpsConfigurator(new HttpsConfigurator(tls));
                 return new LoopbackHttpsServer(server);
             } catch (java.net.BindException taken) {
                 // next address
             }
         }
-        throw new IOException("no 127.0.44.x address with port 443 free (binding port 443 needs root)");
+        throw new IOException("no 127.0.44.x address with port " + port + " free" + (port < 1024 ? " (binding it needs root)" : ""));
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public String host() {

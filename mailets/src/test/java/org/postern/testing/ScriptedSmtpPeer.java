@@ -95,14 +95,24 @@ public final class ScriptedSmtpPeer implements AutoCloseable {
 
     /** On port 25 of a free 127.0.25.x address, x from {@code first}: the port MX delivery uses (needs root). */
     public static ScriptedSmtpPeer startOnPort25(int first) throws IOException {
+        return startOnPort(25, first);
+    }
+
+    /**
+     * An MX host for a server whose {@code transport.xml} says {@code <transport mxPort="…">}: on {@code port} of a
+     * free 127.0.25.x address, x from {@code first}, so that several MX hosts of one test share the port on distinct
+     * addresses. {@code port} 0 takes a free one (start the first host so, the others on its {@link #port()});
+     * any port above 1023 needs no root.
+     */
+    public static ScriptedSmtpPeer startOnPort(int port, int first) throws IOException {
         for (int host = first; host < 255; host++) {
             try {
-                return start("127.0.25." + host, 25);
+                return start("127.0.25." + host, port);
             } catch (IOException taken) {
                 // next address
             }
         }
-        throw new IOException("no 127.0.25.x address with port 25 free (binding port 25 needs root)");
+        throw new IOException("no 127.0.25.x address with port " + port + " free" + (port < 1024 ? " (binding it needs root)" : ""));
     }
 
     public String host() {

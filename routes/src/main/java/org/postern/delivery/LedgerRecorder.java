@@ -56,7 +56,7 @@ public final class LedgerRecorder {
             event = new LedgerEvent(event.at(), event.queueId(), event.messageId(), event.envelopeId(), event.sender(),
                 event.recipient(), kind, Optional.of(outcome.host().host()),
                 Optional.of(outcome.host().address().getHostAddress() + ":" + outcome.host().port()), Optional.empty(),
-                Optional.empty(), event.reply(), event.detail());
+                Optional.empty(), event.reply(), event.detail(), Optional.empty());
         }
         ledger.record(event);
     }

@@ -24,7 +24,7 @@ import org.postern.smtp.client.Target;
 /**
  * The route of a recorded next hop, looked up again at each attempt (host addresses are DNS data with TTLs; the
  * decision itself, the next hop, was made by {@code ResolveNextHop} and is not revisited): {@code mx:domain} gives
- * the domain's MX hosts on port 25, {@code smtp:host:port} the MX hosts of host, {@code smtp:[host]:port} and
+ * the domain's MX hosts on port 25 (or transport.xml's {@code mxPort}), {@code smtp:host:port} the MX hosts of host, {@code smtp:[host]:port} and
  * {@code lmtp:[host]:port} that host, {@code camel:endpoint} the endpoint. The route's options (TLS level,
  * credentials, source address) come from the transport table's entry for that next hop. A mail handed off with a
  * temporary routing error ({@code error}) is routed afresh through the transport table. A DNS failure is temporary
@@ -76,7 +76,8 @@ public class NextHopTargets {
     private CompletionStage<Resolution> lookup(String nextHop, String recipientDomain) throws Exception {
         MxLookup mx = routing.mxLookup();
         if (nextHop != null && nextHop.startsWith("mx:")) {
-            return mx.lookup(nextHop.substring(3)).thenApply(result -> fromDns(nextHop, Protocol.SMTP, result, 25));
+            int port = table().mxPort();
+            return mx.lookup(nextHop.substring(3)).thenApply(result -> fromDns(nextHop, Protocol.SMTP, result, port));
         }
         if (nextHop != null && (nextHop.startsWith("smtp:") || nextHop.startsWith("lmtp:") || nextHop.startsWith("camel:"))) {
             return fromNextHop(nextHop, NextHop.parse(nextHop), mx);

@@ -16,16 +16,20 @@ import org.postern.config.Durations;
  * <p>Embedded Derby is the default; a relative Derby path is resolved against the data directory so that all
  * state lives under one folder. Switching to PostgreSQL is a matter of driver, URL, user and password.
  * Keys starting with {@code openjpa.} are passed to OpenJPA unchanged.</p>
+ *
+ * <p>{@code node.name} is the name this node writes into the database beside what it does (ledger events, POP3
+ * mailbox locks), so that nodes sharing one PostgreSQL can be told apart; default the machine's host name.</p>
  */
 public record DatabaseConfiguration(String driverClassName, String url, Optional<String> username,
                                     Optional<String> password, int maxConnections, Map<String, String> openJpaProperties,
-                                    Duration cacheTtl) {
+                                    Duration cacheTtl, String nodeName) {
     public static final String FILE = "james-database.properties";
     /** More than the spooler's threads plus the protocol servers' needs: a starved pool stalls delivery. */
     static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** How long this node trusts what it read about domains, users and aliases (changes by another node show within it). */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
     private static final String DERBY_PREFIX = "jdbc:derby:";
+    private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public static DatabaseConfiguration from(Configuration properties, Path dataDirectory) {
         String driver = required(properties, "database.driverClassName");
@@ -47,7 +51,33 @@ public record DatabaseConfiguration(String driverClassName, String url, Optional
         }
         return new DatabaseConfiguration(driver, resolveDerbyPath(url, dataDirectory),
             optional(properties, "database.username"), optional(properties, "database.password"),
-            maxConnections(properties), Map.copyOf(openJpa), cacheTtl(properties));
+            maxConnections(properties), Map.copyOf(openJpa), cacheTtl(properties), nodeName(properties));
+    }
+
+    /** {@code node.name}, else the machine's host name (in a container, the name compose or {@code --hostname} gives it). */
+    private static String nodeName(Configuration properties) {
+        String value = properties.getString("node.name", null);
+        if (value == null) {
+            return machineName();
+        }
+        if (!NODE_NAME.matcher(value.trim()).matches()) {
+            throw new InvalidConfigurationException(FILE, "node.name", value,
+                "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return value.trim();
+    }
+
+    static String machineName() {
+        String name;
+        try {
+            name = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            // "name: name: Name or service not known": the name is known, its address is not
+            String message = String.valueOf(e.getMessage());
+            name = message.contains(":") ? message.substring(0, message.indexOf(':')).trim() : "localhost";
+        }
+        String cut = name.length() > 64 ? name.substring(0, 64) : name;
+        return NODE_NAME.matcher(cut).matches() ? cut : "localhost";
     }
 
     /** jdbc:derby:var/derby;create=true becomes jdbc:derby:/data/dir/var/derby;create=true. */

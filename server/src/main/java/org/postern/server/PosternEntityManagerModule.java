@@ -1,6 +1,10 @@
 package org.postern.server;
 
 import java.io.FileNotFoundException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,6 +22,9 @@ import com.google.inject.Provides;
 /**
  * One OpenJPA entity manager factory for every JPA store (mailboxes, users, domains, rewrites, repositories),
  * built from {@code james-database.properties} and the persistence unit "Global" in our META-INF/persistence.xml.
+ * OpenJPA creates the missing tables when the first entity manager is made; on PostgreSQL, where several nodes may
+ * start at once on a new database, that is done here under an advisory lock, one node after the other (else both
+ * issue the same CREATE TABLE and one of them fails to start).
  */
 public class PosternEntityManagerModule extends AbstractModule {
     private static final String PERSISTENCE_UNIT = "Global";
@@ -41,8 +48,28 @@ public class PosternEntityManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    EntityManagerFactory entityManagerFactory(DatabaseConfiguration database) {
-        return open(database);
+    EntityManagerFactory entityManagerFactory(DatabaseConfiguration database) throws SQLException {
+        EntityManagerFactory factory = open(database);
+        if (database.url().startsWith("jdbc:postgresql:")) {
+            createSchemaOneNodeAtATime(factory, database);
+        }
+        return factory;
+    }
+
+    /** "Postern" in ASCII: the advisory lock key nodes take while they bring the schema up to date. */
+    private static final long SCHEMA_LOCK = 0x506f737465726eL;
+
+    private static void createSchemaOneNodeAtATime(EntityManagerFactory factory, DatabaseConfiguration database) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database.url(), database.username().orElse(null),
+                 database.password().orElse(null));
+             Statement lock = connection.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
+            try {
+                factory.createEntityManager().close();
+            } finally {
+                lock.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
+            }
+        }
     }
 
     /** The persistence unit on the database of {@code james-database.properties} (also for tests of the stores). */

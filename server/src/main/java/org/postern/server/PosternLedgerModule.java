@@ -30,7 +30,7 @@ import com.google.inject.multibindings.Multibinder;
 /**
  * The delivery ledger, its webadmin route, and the hourly purge of events older than {@code ledger.xml}'s
  * retention. With PostgreSQL the ledger lives in the shared database (a small connection pool of its own), so every
- * node's events are in one place; with embedded Derby, in a SQLite file of its own ({@code store/ledger.db}): a
+ * node's events are in one place, each with the name of its node ({@code node.name}); with embedded Derby, in a SQLite file of its own ({@code store/ledger.db}): a
  * Derby insert with the ledger's indexes costs about 0.4 ms of CPU, several per relayed message. Events an earlier
  * version kept in Derby are moved there at the first start ({@link LedgerUpgrade}).
  */
@@ -68,7 +68,7 @@ public class PosternLedgerModule extends AbstractModule {
         database.password().ifPresent(shared::setPassword);
         shared.setMaxTotal(4);
         if (!database.isDerby()) {
-            return new JdbcDeliveryLedger(shared, 100_000);
+            return new JdbcDeliveryLedger(shared, 100_000, database.nodeName());
         }
         java.nio.file.Path file = java.nio.file.Path.of(directories.getRootDirectory(), LEDGER_FILE);
         try {
@@ -82,7 +82,7 @@ public class PosternLedgerModule extends AbstractModule {
         // evidence, not mail: the last moment of events may be lost in a power cut, so no sync per batch
         local.setConnectionInitSqls(java.util.List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000"));
         local.setMaxTotal(4);
-        JdbcDeliveryLedger ledger = new JdbcDeliveryLedger(local, 100_000);
+        JdbcDeliveryLedger ledger = new JdbcDeliveryLedger(local, 100_000, database.nodeName());
         try {
             LedgerUpgrade.fromDerby(shared, local);
         } finally {

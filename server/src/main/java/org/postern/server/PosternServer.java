@@ -67,7 +67,8 @@ public final class PosternServer {
         new PosternMailboxModule(),
         new PosternJpaDataModule(),
         new PosternQueueModule(),
-        new PosternLedgerModule());
+        new PosternLedgerModule(),
+        new PosternPop3LockModule());
 
     static {
         // Start-up failures must reach our launcher, which prints them on one line, instead of a bare System.exit.

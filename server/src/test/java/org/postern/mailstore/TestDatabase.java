@@ -63,7 +63,7 @@ final class TestDatabase implements AutoCloseable {
 
     static TestDatabase derby(Path folder) {
         return new TestDatabase(new DatabaseConfiguration("org.apache.derby.jdbc.EmbeddedDriver",
-            "jdbc:derby:" + folder.toAbsolutePath() + ";create=true", Optional.of("app"), Optional.of("app"), 16, Map.of(), DatabaseConfiguration.DEFAULT_CACHE_TTL));
+            "jdbc:derby:" + folder.toAbsolutePath() + ";create=true", Optional.of("app"), Optional.of("app"), 16, Map.of(), DatabaseConfiguration.DEFAULT_CACHE_TTL, "test"));
     }
 
     /** A new database on the test PostgreSQL, or empty when none is given (an error when POSTERN_REQUIRE_POSTGRES=1). */
@@ -83,7 +83,7 @@ final class TestDatabase implements AutoCloseable {
         }
         return Optional.of(new TestDatabase(new DatabaseConfiguration("org.postgresql.Driver",
             adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name, Optional.ofNullable(user), Optional.ofNullable(password),
-            16, Map.of(), DatabaseConfiguration.DEFAULT_CACHE_TTL)));
+            16, Map.of(), DatabaseConfiguration.DEFAULT_CACHE_TTL, "test")));
     }
 
     /** A store as the server builds it, with its own (empty) UID and mod-sequence blocks. */

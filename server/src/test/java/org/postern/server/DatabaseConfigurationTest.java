@@ -70,6 +70,30 @@ class DatabaseConfigurationTest {
     }
 
     @Test
+    void theNodeNameShouldBeTheMachinesUnlessSet() {
+        PropertiesConfiguration file = new PropertiesConfiguration();
+        file.addProperty("database.driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");
+        file.addProperty("database.url", "jdbc:derby:x");
+        String unset = DatabaseConfiguration.from(file, DATA).nodeName();
+        file.addProperty("node.name", "mx2.example.org");
+
+        assertThat(unset).isEqualTo(DatabaseConfiguration.machineName()).isNotBlank();
+        assertThat(DatabaseConfiguration.from(file, DATA).nodeName()).isEqualTo("mx2.example.org");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''", "mx 2", "-mx2", "mx/2"})
+    void aBadNodeNameShouldNameTheKeyAndValue(String name) {
+        PropertiesConfiguration file = new PropertiesConfiguration();
+        file.addProperty("database.driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");
+        file.addProperty("database.url", "jdbc:derby:x");
+        file.addProperty("node.name", name);
+
+        assertThatThrownBy(() -> DatabaseConfiguration.from(file, DATA))
+            .hasMessageStartingWith("james-database.properties: <node.name> = '" + name + "': must be 1 to 64 letters");
+    }
+
+    @Test
     void aBadCacheLifetimeShouldNameTheKeyAndValue() {
         PropertiesConfiguration file = new PropertiesConfiguration();
         file.addProperty("database.driverClassName", "org.apache.derby.jdbc.EmbeddedDriver");

@@ -28,13 +28,13 @@ class DeliveryCrashTest {
 
     @Test
     void messagesInFlightWhenKilledShouldBeDeliveredAfterRestart() throws Exception {
-        try (LoopbackDnsServer dns = LoopbackDnsServer.startOnPort53();
-             ScriptedSmtpPeer peer = ScriptedSmtpPeer.startOnPort25(100).on("DOT", "", ScriptedSmtpPeer.STALL, 1)) {
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start();
+             ScriptedSmtpPeer peer = ScriptedSmtpPeer.startOnPort(0, 100).on("DOT", "", ScriptedSmtpPeer.STALL, 1)) {
             dns.mx("crash.test", 10, "mx.crash.test", 300).a("mx.crash.test", peer.host(), 300);
             Ports ports = Ports.free();
             Path conf = ChildPostern.loopbackConf(work.resolve("conf"), ports);
-            Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-                + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+            LoopbackNetwork.useDns(conf, dns);
+            Files.writeString(conf.resolve("transport.xml"), LoopbackNetwork.transport(peer.port(), ""));
             Files.writeString(conf.resolve("delivery.xml"), "<delivery><timeouts><dataEnd>60s</dataEnd></timeouts></delivery>");
             Path data = work.resolve("data");
             List<String> accepted = new ArrayList<>();

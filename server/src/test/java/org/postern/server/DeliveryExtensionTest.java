@@ -21,12 +21,12 @@ class DeliveryExtensionTest {
 
     @Test
     void theStartableNamedInExtensionsPropertiesShouldDeliverRoutedMail() throws Exception {
-        try (LoopbackDnsServer dns = LoopbackDnsServer.startOnPort53();
-             ScriptedSmtpPeer peer = ScriptedSmtpPeer.startOnPort25(150)) {
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start();
+             ScriptedSmtpPeer peer = ScriptedSmtpPeer.startOnPort(0, 150)) {
             dns.mx("ext.test", 10, "mx.ext.test", 300).a("mx.ext.test", peer.host(), 300);
             Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
-            Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-                + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover></dnsservice>");
+            LoopbackNetwork.useDns(conf, dns);
+            Files.writeString(conf.resolve("transport.xml"), LoopbackNetwork.transport(peer.port(), ""));
             Files.writeString(conf.resolve("extensions.properties"),
                 "guice.extension.startable=org.postern.camel.DeliveryStartable\n", StandardOpenOption.APPEND);
 

@@ -24,7 +24,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 /**
- * Routed mail leaves through the Camel delivery route to scripted SMTP peers on port 25 of loopback addresses,
+ * Routed mail leaves through the Camel delivery route to scripted SMTP peers on one port of loopback addresses,
  * found through MX records served by a DNS server on loopback: bytes, MX failover, retries, per-recipient
  * outcomes, bounces read back over POP3, expiry, the null sender, connection reuse.
  */
@@ -42,14 +42,14 @@ class DeliveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mx = ScriptedSmtpPeer.startOnPort25(1)
+        mx = ScriptedSmtpPeer.startOnPort(0, 1)
             .on("RCPT", "bad", "550 5.1.1 no such user here")
             .on("RCPT", "once@", "451 4.3.0 try again later", 1)
             .on("RCPT", "always@", "450 4.2.1 mailbox busy");
-        busy = ScriptedSmtpPeer.startOnPort25(Integer.parseInt(mx.host().substring(mx.host().lastIndexOf('.') + 1)) + 1)
+        busy = ScriptedSmtpPeer.startOnPort(mx.port(), Integer.parseInt(mx.host().substring(mx.host().lastIndexOf('.') + 1)) + 1)
             .on("CONNECT", "", "421 4.3.2 too busy, try the next MX");
-        reuse = ScriptedSmtpPeer.startOnPort25(Integer.parseInt(busy.host().substring(busy.host().lastIndexOf('.') + 1)) + 1);
-        dns = LoopbackDnsServer.startOnPort53();
+        reuse = ScriptedSmtpPeer.startOnPort(mx.port(), Integer.parseInt(busy.host().substring(busy.host().lastIndexOf('.') + 1)) + 1);
+        dns = LoopbackDnsServer.start();
         dns.mx("dest.test", 10, "mx.dest.test", 300).a("mx.dest.test", mx.host(), 300)
             .mx("failover.test", 10, "down.failover.test", 300).mx("failover.test", 20, "mx.dest.test", 300)
             .a("down.failover.test", "127.0.25.254", 300)
@@ -57,8 +57,8 @@ class DeliveryTest {
             .a("busy.busy.test", busy.host(), 300)
             .mx("reuse.test", 10, "mx.reuse.test", 300).a("mx.reuse.test", reuse.host(), 300);
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
-        Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-            + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+        LoopbackNetwork.useDns(conf, dns);
+        Files.writeString(conf.resolve("transport.xml"), LoopbackNetwork.transport(mx.port(), ""));
         Files.writeString(conf.resolve("delivery.xml"), "<delivery><heloName>postern.test</heloName>"
             + "<retry><first>1s</first><max>2s</max><giveUpAfter>4s</giveUpAfter></retry>"
             + "<timeouts><connect>2s</connect><greeting>5s</greeting></timeouts>"
@@ -186,7 +186,7 @@ class DeliveryTest {
             .doesNotContain("Final-Recipient: rfc822; ok@dest.test");
         assertThat(received(mx, "mixed")).hasSize(1);
         assertThat(maillog.list).map(ILoggingEvent::getFormattedMessage)
-            .anyMatch(line -> line.startsWith(queueId + ": to=<ok@dest.test>, nexthop=mx:dest.test, relay=mx.dest.test[" + mx.host() + "]:25")
+            .anyMatch(line -> line.startsWith(queueId + ": to=<ok@dest.test>, nexthop=mx:dest.test, relay=mx.dest.test[" + mx.host() + "]:" + mx.port())
                 && line.contains("status=sent (250 2.0.0 Ok: queued as Q"));
     }
 

@@ -35,11 +35,10 @@ class DsnFormatTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dns = LoopbackDnsServer.startOnPort53();
+        dns = LoopbackDnsServer.start();
         dns.mx("nullmx.test", 0, ".", 300);
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
-        Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-            + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+        LoopbackNetwork.useDns(conf, dns);
         Files.writeString(conf.resolve("delivery.xml"), "<delivery><heloName>" + HOST_NAME + "</heloName></delivery>");
         Files.writeString(conf.resolve("transport.xml"), "<transport>"
             + "<route domain='old.test' action='error:5.1.6 this domain no longer receives mail'/>"

@@ -17,7 +17,7 @@ import org.postern.testing.ScriptedSmtpPeer;
 /**
  * The delivery ledger through the running server: a message accepted over SMTP and stored in a mailbox can be
  * looked up by queue id, Message-ID and recipient over webadmin, and still after a restart; relayed mail shows
- * each attempt (host, address, TLS, reply), its outcome and the DSN sent.
+ * each attempt (host, address, TLS, reply), its outcome and the DSN sent. Each event names the node it happened on.
  */
 class LedgerTest {
     @TempDir
@@ -26,6 +26,7 @@ class LedgerTest {
     @Test
     void aStoredMessageShouldBeTracedByQueueIdMessageIdAndRecipientAcrossARestart() throws Exception {
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
+        Files.writeString(conf.resolve("james-database.properties"), "node.name=ledger-node-1\n", java.nio.file.StandardOpenOption.APPEND);
         String queueId;
         InJvmPostern postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", "user@example.test", "pw");
         try {
@@ -44,6 +45,7 @@ class LedgerTest {
             assertThat(byQueueId).containsPattern("\"event\":\"arrived\".*\"event\":\"stored\"")
                 .contains("\"recipient\":\"user@example.test\"").contains("\"sender\":\"someone@sender.test\"")
                 .contains("\"messageId\":\"<ledger-1@sender.test>\"");
+            assertThat(byQueueId.split("\"node\":\"ledger-node-1\"", -1)).as("each event names its node: " + byQueueId).hasSize(3);
             assertThat(ledger(webAdmin, "messageId=" + URLEncoder.encode("<ledger-1@sender.test>", StandardCharsets.UTF_8)))
                 .contains("\"queueId\":\"" + queueId + "\"");
             assertThat(ledger(webAdmin, "recipient=user@example.test")).contains("\"queueId\":\"" + queueId + "\"");

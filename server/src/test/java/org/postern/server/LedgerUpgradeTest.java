@@ -26,7 +26,7 @@ class LedgerUpgradeTest {
         BasicDataSource derby = new BasicDataSource();
         derby.setDriverClassName("org.apache.derby.jdbc.EmbeddedDriver");
         derby.setUrl("jdbc:derby:" + data.resolve("store/derby").toAbsolutePath() + ";create=true");
-        JdbcDeliveryLedger old = new JdbcDeliveryLedger(derby, 10);
+        JdbcDeliveryLedger old = new JdbcDeliveryLedger(derby, 10, "old-node");
         old.record(LedgerEvent.of(Instant.now().minusSeconds(3600), "old-queue-id", "someone@example.test", "friend@dest.test",
                 LedgerEvent.Kind.DELIVERED)
             .withMessage(Optional.of("<old@example.test>"), Optional.empty())

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * POP3 on the shipped pop3server.xml: credentials only over TLS (-ERR [AUTH] before STLS, CAPA without USER and
- * SASL), CAPA listing what is implemented (RFC 2449), and SASL AUTH PLAIN (RFC 5034), also from curl as a real client.
+ * SASL), CAPA listing what is implemented (RFC 2449), SASL AUTH PLAIN (RFC 5034), also from curl as a real client,
+ * and one session per mailbox (-ERR [IN-USE] for a second one until the first has quit or hung up).
  */
 class Pop3AuthTest {
     static final String USER = "gina@example.test";
@@ -81,6 +82,34 @@ class Pop3AuthTest {
 
             assertThat(pop3.count()).isGreaterThanOrEqualTo(0);
         }
+    }
+
+    @Test
+    void aSecondSessionForTheSameMailboxShouldGetInUseUntilTheFirstQuitsOrHangsUp() throws Exception {
+        Pop3Client first = client();
+        first.startTls();
+        first.ok("USER " + USER);
+        first.ok("PASS " + PASSWORD);
+
+        try (Pop3Client second = client()) {
+            second.startTls();
+            second.ok("USER " + USER);
+            assertThat(second.command("PASS " + PASSWORD)).startsWith("-ERR [IN-USE]");
+            assertThat(second.command("AUTH PLAIN " + SmtpClient.plainCredentials(USER, PASSWORD))).startsWith("-ERR [IN-USE]");
+            assertThat(second.command("STAT")).startsWith("-ERR");
+
+            first.close();
+            second.ok("AUTH PLAIN " + SmtpClient.plainCredentials(USER, PASSWORD));
+            assertThat(second.count()).isGreaterThanOrEqualTo(0);
+            second.drop();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(100))
+            .until(() -> {
+                try (Pop3Client third = client()) {
+                    third.startTls();
+                    return third.command("AUTH PLAIN " + SmtpClient.plainCredentials(USER, PASSWORD)).startsWith("+OK");
+                }
+            });
     }
 
     @Test

@@ -102,6 +102,11 @@ class Pop3Client implements AutoCloseable {
         }
     }
 
+    /** Hangs up without QUIT, as a client that crashed. */
+    void drop() throws IOException {
+        dialogue.close();
+    }
+
     @Override
     public void close() throws IOException {
         try {

@@ -36,14 +36,13 @@ class RoutingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dns = LoopbackDnsServer.startOnPort53();
+        dns = LoopbackDnsServer.start();
         dns.mx("dest.test", 20, "mx2.dest.test", 300).mx("dest.test", 10, "mx1.dest.test", 300)
             .a("mx1.dest.test", "127.0.0.21", 300).a("mx2.dest.test", "127.0.0.22", 300)
             .mx("nullmx.test", 0, ".", 300)
             .servfail("flaky.test");
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
-        Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-            + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+        LoopbackNetwork.useDns(conf, dns);
         // Routing in isolation: routed mail is kept in a repository instead of being handed off for delivery.
         Path mailets = conf.resolve("mailetcontainer.xml");
         String pipeline = Files.readString(mailets);

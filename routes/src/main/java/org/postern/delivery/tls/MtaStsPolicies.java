@@ -53,6 +53,7 @@ public class MtaStsPolicies implements AutoCloseable {
     static final int MAX_POLICY_BYTES = 64 * 1024;
     static final int MAX_CACHED = 100_000;
     private static final Duration LOOKUP_LIMIT = Duration.ofSeconds(60);
+    static final int HTTPS_PORT = 443;
 
     /** What is known of a domain: its policy (until it expires), the TXT id it came with, when to look again. */
     private record Known(Optional<MtaStsPolicy> policy, Instant expires, String id, Instant recheck) {
@@ -61,6 +62,7 @@ public class MtaStsPolicies implements AutoCloseable {
         }
     }
 
+    private final int policyPort;
     private final LookupSession txt;
     private final MxLookup addresses;
     private final Clock clock;
@@ -69,6 +71,13 @@ public class MtaStsPolicies implements AutoCloseable {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public MtaStsPolicies(LookupSession txt, MxLookup addresses, X509TrustManager trust, Clock clock) throws GeneralSecurityException {
+        this(txt, addresses, trust, clock, HTTPS_PORT);
+    }
+
+    /** The same, fetching policies from another port than 443 (RFC 8461's): for tests on loopback without root. */
+    public MtaStsPolicies(LookupSession txt, MxLookup addresses, X509TrustManager trust, Clock clock, int policyPort)
+            throws GeneralSecurityException {
+        this.policyPort = policyPort;
         this.txt = txt;
         this.addresses = addresses;
         this.clock = clock;
@@ -167,7 +176,8 @@ public class MtaStsPolicies implements AutoCloseable {
     }
 
     private String fetch(String domain) throws IOException {
-        HttpGet get = new HttpGet("https://mta-sts." + domain + "/.well-known/mta-sts.txt");
+        HttpGet get = new HttpGet("https://mta-sts." + domain + (policyPort == HTTPS_PORT ? "" : ":" + policyPort)
+            + "/.well-known/mta-sts.txt");
         return http.execute(get, response -> {
             if (response.getCode() != 200) {
                 throw new IOException("HTTP " + response.getCode() + " " + response.getReasonPhrase());

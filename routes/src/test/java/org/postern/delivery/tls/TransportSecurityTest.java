@@ -50,8 +50,8 @@ import org.xbill.DNS.lookup.LookupSession;
 
 /**
  * DANE, MTA-STS and REQUIRETLS through a delivery attempt: a signed zone served by the loopback DNS server, SMTP
- * peers holding matching and non-matching certificates from a test CA, MTA-STS policies on a loopback HTTPS server
- * on port 443 (root, as in CI).
+ * peers holding matching and non-matching certificates from a test CA, MTA-STS policies on loopback HTTPS servers
+ * (on a port of their own, which the policy client is told).
  */
 class TransportSecurityTest {
     static final byte[] MESSAGE = "Subject: secure\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -78,9 +78,9 @@ class TransportSecurityTest {
         trustCa = TrustStores.fromFile(ca.writePem(keys.resolve("ca.pem")));
         dns = LoopbackDnsServer.start();
         signed = dns.sign("signed.test");
-        enforcePolicy = LoopbackHttpsServer.startOnPort443(1, ca.issue("mta-sts.sts.test").serverContext())
+        enforcePolicy = LoopbackHttpsServer.startOnPort(0, 1, ca.issue("mta-sts.sts.test").serverContext())
             .respond(POLICY_PATH, 200, "text/plain", "version: STSv1\r\nmode: enforce\r\nmx: mx.sts.test\r\nmx: *.backup.sts.test\r\nmax_age: 86400\r\n");
-        testingPolicy = LoopbackHttpsServer.startOnPort443(Integer.parseInt(last(enforcePolicy.host())) + 1,
+        testingPolicy = LoopbackHttpsServer.startOnPort(enforcePolicy.port(), Integer.parseInt(last(enforcePolicy.host())) + 1,
                 ca.issue("mta-sts.trial.test").serverContext())
             .respond(POLICY_PATH, 200, "text/plain; charset=utf-8", "version: STSv1\nmode: testing\nmx: mx.trial.test\nmax_age: 600\n");
         dns.txt("_mta-sts.sts.test", "v=STSv1; id=20261201T000000;", 300).a("mta-sts.sts.test", enforcePolicy.host(), 300)
@@ -104,7 +104,8 @@ class TransportSecurityTest {
         security = new TransportSecurity(tls, trustCa,
             new DnssecLookup(dns.resolver(Duration.ofSeconds(2)), new ByteArrayInputStream(signed.trustAnchor().getBytes(StandardCharsets.US_ASCII))),
             new MtaStsPolicies(LookupSession.builder().resolver(dns.resolver(Duration.ofSeconds(2))).clearSearchPath()
-                .cache(new Cache(DClass.IN)).build(), new MxLookup(dns.resolver(Duration.ofSeconds(2))), trustCa, Clock.systemUTC()));
+                .cache(new Cache(DClass.IN)).build(), new MxLookup(dns.resolver(Duration.ofSeconds(2))), trustCa, Clock.systemUTC(),
+                enforcePolicy.port()));
         delivery = new SmtpDelivery(settings, cache, new LedgerRecorder(new ListLedger(ledger), Clock.systemUTC()), security);
     }
 

@@ -15,13 +15,16 @@ import org.postern.ledger.JdbcDeliveryLedger;
 import org.postern.ledger.LedgerEvent;
 import org.postern.ledger.LedgerQuery;
 
-/** A ledger table from before the TLS level was recorded gets the column at start, and keeps its events. */
-class LedgerTlsLevelColumnTest {
+/**
+ * A ledger table from before the TLS level and the node were recorded gets those columns at start, and keeps its
+ * events; a second node opening the table finds it complete.
+ */
+class LedgerOldTableTest {
     @TempDir
     Path data;
 
     @Test
-    void anOldLedgerShouldGainTheTlsLevelColumnAndKeepItsEvents() throws Exception {
+    void anOldLedgerShouldGainTheTlsLevelAndNodeColumnsAndKeepItsEvents() throws Exception {
         EmbeddedDataSource derby = new EmbeddedDataSource();
         derby.setDatabaseName(data.resolve("ledger").toString());
         derby.setCreateDatabase("create");
@@ -34,7 +37,8 @@ class LedgerTlsLevelColumnTest {
                 + "VALUES (1, 'Mail1', 's@example.test', 'a@dest.test', 'ATTEMPT', 1)");
         }
 
-        JdbcDeliveryLedger ledger = new JdbcDeliveryLedger(derby, 100);
+        JdbcDeliveryLedger ledger = new JdbcDeliveryLedger(derby, 100, "node-a");
+        JdbcDeliveryLedger second = new JdbcDeliveryLedger(derby, 100, "node-b");
         try {
             ledger.record(LedgerEvent.of(Instant.ofEpochMilli(2), "Mail1", "s@example.test", "a@dest.test", LedgerEvent.Kind.ATTEMPT)
                 .withHost("mx.dest.test", "192.0.2.1:25", true).withTlsLevel("dane/verified"));
@@ -44,8 +48,11 @@ class LedgerTlsLevelColumnTest {
             assertThat(events.get(0).tls()).contains(true);
             assertThat(events.get(0).tlsLevel()).isEmpty();
             assertThat(events.get(1).tlsLevel()).contains("dane/verified");
+            assertThat(events.get(0).node()).isEmpty();
+            assertThat(events.get(1).node()).contains("node-a");
         } finally {
             ledger.close();
+            second.close();
         }
     }
 }
