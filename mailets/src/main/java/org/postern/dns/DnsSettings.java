@@ -40,7 +40,7 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
     /** James's own elements (DNSJavaService) and Postern's. */
     private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("servers/server", "autodiscover",
         "authoritative", "maxcachesize", "negativeCacheTTL", "verbose", "setAsDNSJavaDefault", "searchpaths/searchpath",
-        "singleIPperMX", "timeout", "retries", "minimumTtl"));
+        "singleIPperMX", "timeout", "retries", "minimumTtl", "resolvers/resolver"));
 
     public static DnsSettings from(HierarchicalConfiguration<ImmutableNode> dnsservice) {
         ELEMENTS.unknownIn(dnsservice).ifPresent(problem -> {
