@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,18 +78,8 @@ class MetricsAndMaillogTest {
         }
     }
 
-    /** Every sample of {@code /metrics}: "name{labels}" to its value. */
     private static Map<String, Double> scrape() throws Exception {
-        WebAdminClient.Answer answer = WebAdminClient.get(postern.ports().webAdmin(), "/metrics");
-        assertThat(answer.status()).isEqualTo(200);
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : answer.body().split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            }
-        }
-        return samples;
+        return Metrics.scrape(postern.ports().webAdmin());
     }
 
     private static double value(Map<String, Double> samples, String sample) {
