@@ -32,7 +32,8 @@ public class MailListenersModule extends AbstractModule {
         install(new JSPFModule());
         bind(PosternSmtpServerFactory.class).in(Scopes.SINGLETON);
         bind(SMTPServerFactory.class).to(PosternSmtpServerFactory.class);
-        bind(POP3ServerFactory.class).in(Scopes.SINGLETON);
+        bind(PosternPop3ServerFactory.class).in(Scopes.SINGLETON);
+        bind(POP3ServerFactory.class).to(PosternPop3ServerFactory.class);
         // POP3 sessions read message contents ahead, several per query (a stock James keeps its default adapter)
         bind(ReadAheadMailboxFactory.class).in(Scopes.SINGLETON);
         bind(MailboxAdapterFactory.class).to(ReadAheadMailboxFactory.class);
