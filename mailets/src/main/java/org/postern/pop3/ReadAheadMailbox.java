@@ -3,6 +3,7 @@ package org.postern.pop3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -97,7 +98,7 @@ public class ReadAheadMailbox extends MailboxAdapter {
             while (results.hasNext()) {
                 MessageResult result = results.next();
                 try (InputStream in = result.getFullContent().getInputStream()) {
-                    ahead.put(String.valueOf(result.getUid().asLong()), in.readAllBytes());
+                    ahead.put(String.valueOf(result.getUid().asLong()), readFully(in, result.getSize()));
                 }
             }
         } catch (MailboxException e) {
@@ -105,6 +106,22 @@ public class ReadAheadMailbox extends MailboxAdapter {
         } finally {
             mailboxManager.endProcessingRequest(session);
         }
+    }
+
+    /** The stream's bytes into an array of the size the store gave (a growing buffer cost a copy per message). */
+    static byte[] readFully(InputStream in, long size) throws IOException {
+        if (size <= 0 || size > Integer.MAX_VALUE - 16) {
+            return in.readAllBytes();
+        }
+        byte[] content = new byte[(int) size];
+        int read = in.readNBytes(content, 0, content.length);
+        byte[] rest = in.readAllBytes();
+        if (read == content.length && rest.length == 0) {
+            return content;
+        }
+        byte[] whole = Arrays.copyOf(content, read + rest.length);
+        System.arraycopy(rest, 0, whole, read, rest.length);
+        return whole;
     }
 
     private MessageUid uidAt(int index) {
