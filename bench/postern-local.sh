@@ -20,6 +20,8 @@
 #        ADDR (127.0.0.40) BENCH_ANCHORS WITH_YARDSTICK (1) POSTERN_JAVA_OPTS
 #        JFR (0; 1 = record a JFR profile of the delivery and of the POP3 steps, stack depth 256, into the run folder)
 #        EXTRA_DB_PROPS (extra james-database.properties lines, for OpenJPA experiments)
+#        PROFILE_POP3 (0; 1 = after the POP3 step, 16 pipelined passes on the warm server, the last 10 recorded by
+#        JFR at 1 ms sampling into the run folder's pop3-warm.jfr, RETR/s of each pass printed)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
@@ -91,7 +93,7 @@ JOURNAL=$RUN/data/store/delivery-journal.log   # LocalDeliveryOnce's default jou
 
 (cd "$ROOT" && mvn -B -q -o -DskipTests package) >&2 && touch "$ROOT/server/target/postern-server.jar"
 JFR_OPTS=()
-[ "${JFR:-0}" = 1 ] && JFR_OPTS=(-XX:FlightRecorderOptions=stackdepth=256)
+{ [ "${JFR:-0}" = 1 ] || [ "${PROFILE_POP3:-0}" = 1 ]; } && JFR_OPTS=(-XX:FlightRecorderOptions=stackdepth=256)
 start_ns=$(date +%s%N)
 POSTERN_JAVA_OPTS="${POSTERN_JAVA_OPTS:-} ${JFR_OPTS[*]}" "$ROOT/bin/postern" start --conf "$RUN/conf" --data "$RUN/data" \
   > "$RUN/postern.log" 2>&1 &
@@ -130,6 +132,19 @@ run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --
 run python3 "$BENCH/pop3_probe.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
   --probes 5 --label postern/login-stat --out "$RESULTS" || true
 jfr stop pop3
+
+# PROFILE_POP3=1: a JFR recording (1 ms sampling) of 10 pipelined passes on a warm server, after 6 unmeasured ones
+if [ "${PROFILE_POP3:-0}" = 1 ]; then
+  sed 's/<setting name="period" control="method-sampling-java-interval">[^<]*</<setting name="period" control="method-sampling-java-interval">1 ms</' \
+    "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$RUN/sampling.jfc"
+  for pass in $(seq 16); do
+    [ "$pass" = 7 ] && run jcmd "$JPID" JFR.start name=pop3-warm settings="$RUN/sampling.jfc" filename="$RUN/pop3-warm.jfr" >&2
+    python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" --mode raw --window 32 \
+      --label "postern/warm-pass-$pass" --out "$RUN/warm-passes.jsonl" > /dev/null || true
+  done
+  run jcmd "$JPID" JFR.stop name=pop3-warm >&2
+  grep -o '"label": "[^"]*"\|"retr_msgs_per_s": [0-9.]*' "$RUN/warm-passes.jsonl" | paste - - >&2
+fi
 
 jfr start under-load profile
 smtp-source -4 -s "$SESSIONS" -m "$LOAD_MSGS" -l "$SIZE" -t "load@$DOMAIN" -f sender@elsewhere.test \
