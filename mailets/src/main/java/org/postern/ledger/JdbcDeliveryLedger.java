@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postern.jdbc.JdbcTables;
 
 /**
  * The ledger in a SQL table ({@code POSTERN_LEDGER}, created at first start): in the shared PostgreSQL database, or
@@ -191,13 +192,13 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
 
     private void createTableIfMissing() throws SQLException {
         try (Connection connection = database.getConnection()) {
-            if (!tableExists(connection)) {
+            if (!JdbcTables.exists(connection, TABLE)) {
                 try {
                     createTable(connection);
                 } catch (SQLException e) {
                     // another node created it at the same moment: what counts is that it is there now
                     rollbackQuietly(connection);
-                    if (!tableExists(connection)) {
+                    if (!JdbcTables.exists(connection, TABLE)) {
                         throw e;
                     }
                 }
@@ -208,16 +209,6 @@ public class JdbcDeliveryLedger implements DeliveryLedger {
         }
     }
 
-    private static boolean tableExists(Connection connection) throws SQLException {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
-            while (tables.next()) {
-                if (TABLE.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 
     private static void createTable(Connection connection) throws SQLException {
         boolean sqlite = connection.getMetaData().getDatabaseProductName().equalsIgnoreCase("SQLite");

@@ -2,7 +2,6 @@ package org.postern.pop3;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -19,6 +18,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postern.jdbc.JdbcTables;
 
 /**
  * Maildrop locks shared by every node on one database, in table {@code POSTERN_POP3_LOCK}: a row per locked
@@ -155,7 +155,7 @@ public class JdbcMaildropLocks implements MaildropLocks, AutoCloseable {
     private void createTableIfMissing() throws SQLException {
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(true);
-            if (tableExists(connection)) {
+            if (JdbcTables.exists(connection, TABLE)) {
                 return;
             }
             try (Statement ddl = connection.createStatement()) {
@@ -163,21 +163,10 @@ public class JdbcMaildropLocks implements MaildropLocks, AutoCloseable {
                     + "SESSION_ID VARCHAR(64) NOT NULL, NODE VARCHAR(64) NOT NULL, EXPIRES_MS BIGINT NOT NULL)");
             } catch (SQLException e) {
                 // another node created it at the same moment
-                if (!tableExists(connection)) {
+                if (!JdbcTables.exists(connection, TABLE)) {
                     throw e;
                 }
             }
         }
-    }
-
-    private static boolean tableExists(Connection connection) throws SQLException {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
-            while (tables.next()) {
-                if (TABLE.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

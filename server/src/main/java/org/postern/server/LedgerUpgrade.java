@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postern.jdbc.JdbcTables;
 
 /**
  * The upgrade of a ledger kept by an earlier version in embedded Derby: its events are copied into the SQLite
@@ -30,7 +31,7 @@ final class LedgerUpgrade {
     /** Moves Derby's ledger events into {@code sqlite} (whose POSTERN_LEDGER table exists); nothing when there are none. */
     static void fromDerby(DataSource derby, DataSource sqlite) throws SQLException {
         try (Connection from = derby.getConnection()) {
-            if (!hasTable(from, TABLE)) {
+            if (!JdbcTables.exists(from, TABLE)) {
                 return;
             }
             try (Connection to = sqlite.getConnection()) {
@@ -83,16 +84,5 @@ final class LedgerUpgrade {
             sqlite.setAutoCommit(true);
         }
         LOGGER.info("ledger upgrade: {} event(s) copied from Derby", rows);
-    }
-
-    private static boolean hasTable(Connection connection, String name) throws SQLException {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
-            while (tables.next()) {
-                if (name.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }
