@@ -87,7 +87,7 @@ public class NextHopRoutes implements Routes {
         entry.put("pattern", route.entry().pattern());
         entry.put("line", route.entry().line());
         answer.put("entry", entry);
-        answer.put("nextHop", route.nextHop());
+        answer.put("nextHop", route.nextHop().asString());
         if (route.outcome() instanceof Route.Deliver deliver) {
             answer.put("port", deliver.port());
             answer.put("hosts", deliver.hosts().stream().map(NextHopRoutes::host).toList());

@@ -117,7 +117,7 @@ public class QueueRoutes implements Routes {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("domain", domain);
             answer.put("nextHop", parsed.asString());
-            answer.put("rerouted", queue.reroute(domain, parsed.asString()));
+            answer.put("rerouted", queue.reroute(domain, parsed));
             return answer;
         } catch (QueueControl.QueueException e) {
             throw unavailable(e);
