@@ -49,7 +49,7 @@ class RoutingTest {
         String handOff = "<mailet match=\"All\" class=\"org.postern.queue.HandOffToOutbound\">";
         assertThat(pipeline).contains(handOff);
         Files.writeString(mailets, pipeline.replace(handOff, "<mailet match=\"All\" class=\"ToRepository\">"
-            + "<repositoryPath>jpa://var/mail/relay-pending/</repositoryPath>").replace("<queue>outbound</queue>", ""));
+            + "<repositoryPath>jpa://var/mail/relay-pending/</repositoryPath>"));
         Files.writeString(conf.resolve("transport.xml"),
             "<transport><route domain='corp.test' action='smtp:[127.0.0.30]:2525'/></transport>");
         postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw");

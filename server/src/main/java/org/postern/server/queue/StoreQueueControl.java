@@ -19,9 +19,9 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.postern.delivery.DeliveryLog;
-import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.Envelope;
 import org.postern.queue.DeliveryAttributes;
+import org.postern.queue.OutboundQueue;
 import org.postern.queue.QueueControl;
 import org.postern.queue.QueuedMail;
 import org.postern.routing.NextHop;
@@ -180,7 +180,7 @@ public class StoreQueueControl implements QueueControl {
         StoreMailQueue queue = outbound;
         if (queue == null) {
             try {
-                String name = DeliverySettings.from(configuration.getConfiguration("delivery")).queue();
+                String name = OutboundQueue.name(configuration);
                 queue = queues.createQueue(MailQueueName.of(name));
             } catch (ConfigurationException e) {
                 throw new QueueException("cannot read delivery.xml: " + e.getMessage(), e);
