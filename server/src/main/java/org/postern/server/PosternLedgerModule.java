@@ -47,11 +47,7 @@ public class PosternLedgerModule extends AbstractModule {
     @Provides
     @Singleton
     LedgerSettings settings(ConfigurationProvider configuration) throws ConfigurationException {
-        try {
-            return LedgerSettings.from(configuration.getConfiguration("ledger"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        return LedgerSettings.from(configuration.getConfiguration("ledger"));
     }
 
     @Provides

@@ -74,6 +74,8 @@ class ConfigurationCheckTest {
                 "class=\"org.postern.queue.HandOffToOutbound\"",
                 "<queue> = 'outgoing', but the delivery routes read 'outbound' (delivery.xml <queue>): its mail would never be "
                     + "delivered; make them the same"),
+            new Broken("a misspelt element of postern.xml", error, "postern.xml", "<postern>", "<postern><hostName>mx.example.org</hostName>",
+                null, "postern.xml: unknown element <hostName>; known at the top: hostname"),
             new Broken("an unknown element of the mailet container", error, mc,
                 "<threads>20</threads>", "<thread>20</thread>", "<thread>",
                 "<thread> in <spooler>: unknown element; known there: errorRepository, threads"),
