@@ -17,7 +17,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.webadmin.Routes;
 import org.postern.ledger.DeliveryLedger;
 import org.postern.ledger.JdbcDeliveryLedger;
-import org.postern.ledger.LedgerRoutes;
+import org.postern.admin.LedgerRoutes;
 import org.postern.ledger.LedgerSettings;
 import org.postern.ledger.NoDeliveryLedger;
 import org.slf4j.Logger;

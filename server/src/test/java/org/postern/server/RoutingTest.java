@@ -78,6 +78,15 @@ class RoutingTest {
     }
 
     @Test
+    void whereWouldThisGoShouldAnswerABadDestinationWithJamesErrorBody() throws Exception {
+        WebAdminClient.Answer answer = WebAdminClient.get(postern.ports().webAdmin(), "/postern/nexthop/not%20a%20domain");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("\"type\":\"InvalidArgument\"")
+            .contains("\"message\":\"'not a domain' is neither an address nor a domain\"");
+    }
+
+    @Test
     void aPermanentRoutingErrorShouldBounceToTheSenderWithItsStatus() throws Exception {
         try (SmtpClient smtp = new SmtpClient(Ports.HOST, postern.ports().smtp())) {
             smtp.ehlo();
