@@ -22,7 +22,7 @@
 #   POSTERN_DB_DRIVER          JDBC driver class; default derived from the URL (PostgreSQL, Derby)
 #   POSTERN_NODE_NAME          with POSTERN_DB_URL: this node's name in the shared database (node.name: ledger
 #                              events, POP3 locks); default the container's host name
-#   POSTERN_HEAP_OPTS          heap and JVM memory settings; default as bin/postern's (README "Production form")
+#   POSTERN_HEAP_OPTS          heap and JVM memory settings; default as bin/postern's (docs/configuration.md)
 #   POSTERN_JAVA_OPTS          extra JVM options
 #
 # Commands: start (default) | show-conf [FILE] (generate, then print FILE or list the directory) | check (generate
@@ -231,7 +231,7 @@ case "$command" in
         exit $status
         ;;
     queue|ledger|explain|users|domains|help)
-        # against the running server's webadmin, found through the conf it was started with (README "The admin's
+        # against the running server's webadmin, found through the conf it was started with (docs/operations.md "The admin's
         # command line"); a small JVM on the server jar and jackson-core, as bin/postern runs them
         if [ -z "${POSTERN_WEBADMIN:-}" ] && [ -f "$GEN/webadmin.properties" ]; then
             set -- --conf "$GEN" "$@"

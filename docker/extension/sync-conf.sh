@@ -55,7 +55,7 @@ EOF
 <?xml version="1.0"?>
 <!--
   Postern's SMTP listeners for a stock James 3.8.1 (the official apache/james images), extension mode: replaces
-  James's conf/smtpserver.xml. Postern's hooks (org.postern.*) come from extensions-jars/; README "SMTP hooks" says
+  James's conf/smtpserver.xml. Postern's hooks (org.postern.*) come from extensions-jars/; docs/configuration.md "SMTP hooks" says
   what each decides. Written at build time by docker/extension/sync-conf.sh from james-conf/smtpserver.xml.
   TLS uses conf/keystore, made with
     keytool -genkeypair -alias james -keyalg RSA -storetype PKCS12 -keystore conf/keystore
@@ -74,7 +74,7 @@ EOF
 <!--
   Postern's POP3 listeners for a stock James 3.8.1 (the official apache/james images), extension mode: replaces
   James's conf/pop3server.xml, so that credentials are taken only over TLS (STLS or 995) and CAPA and AUTH PLAIN are
-  Postern's (README "POP3"). Written at build time by docker/extension/sync-conf.sh from james-conf/pop3server.xml.
+  Postern's (docs/configuration.md, "POP3"). Written at build time by docker/extension/sync-conf.sh from james-conf/pop3server.xml.
   TLS uses conf/keystore and James's sample secret, as smtpserver.xml does: set your own.
 -->
 EOF

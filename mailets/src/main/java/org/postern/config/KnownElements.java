@@ -9,7 +9,7 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 
 /**
  * The elements and attributes a Postern settings file may hold, at every level, so that a misspelt one stops
- * start-up instead of being silently ignored. Paths are written as in the README: {@code retry/first} for an
+ * start-up instead of being silently ignored. Paths are written as in docs/configuration.md: {@code retry/first} for an
  * element, {@code tls@level} and {@code tls/nexthop@name} for attributes; an element is known when a known path
  * lies inside it.
  */

@@ -113,7 +113,7 @@ public final class SmtpDelivery {
                 }
                 SessionOptions options = new SessionOptions(base.heloName(), base.protocol(), host.policy(), base.credentials(),
                     base.sourceAddress(), base.timeouts());
-                // SMTPUTF8 is never asked for: James 3.8.1 cannot carry UTF-8 addresses or header fields (README)
+                // SMTPUTF8 is never asked for: James 3.8.1 cannot carry UTF-8 addresses or header fields (docs/configuration.md)
                 transaction = transaction(target, options, new MailTransaction(envelope.sender(), pending, message,
                     envelope.dsn(), false, envelope.requireTls()));
             } catch (SessionFailure failure) {

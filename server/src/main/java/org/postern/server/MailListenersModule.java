@@ -7,7 +7,6 @@ import org.apache.james.lifecycle.api.ConfigurationSanitizer;
 import org.apache.james.modules.protocols.JSPFModule;
 import org.apache.james.modules.protocols.Pop3GuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.apache.james.pop3server.mailbox.DefaultMailboxAdapterFactory;
 import org.apache.james.pop3server.mailbox.MailboxAdapterFactory;
 import org.apache.james.pop3server.netty.POP3ServerFactory;
 import org.apache.james.protocols.lib.netty.CertificateReloadable;
@@ -15,6 +14,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.utils.KeystoreCreator;
+import org.postern.pop3.ReadAheadMailboxFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
@@ -32,9 +32,11 @@ public class MailListenersModule extends AbstractModule {
         install(new JSPFModule());
         bind(PosternSmtpServerFactory.class).in(Scopes.SINGLETON);
         bind(SMTPServerFactory.class).to(PosternSmtpServerFactory.class);
-        bind(POP3ServerFactory.class).in(Scopes.SINGLETON);
-        bind(DefaultMailboxAdapterFactory.class).in(Scopes.SINGLETON);
-        bind(MailboxAdapterFactory.class).to(DefaultMailboxAdapterFactory.class);
+        bind(PosternPop3ServerFactory.class).in(Scopes.SINGLETON);
+        bind(POP3ServerFactory.class).to(PosternPop3ServerFactory.class);
+        // POP3 sessions read message contents ahead, several per query (a stock James keeps its default adapter)
+        bind(ReadAheadMailboxFactory.class).in(Scopes.SINGLETON);
+        bind(MailboxAdapterFactory.class).to(ReadAheadMailboxFactory.class);
         bind(MailListeners.class).in(Scopes.SINGLETON);
 
         Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder(), GuiceProbe.class);

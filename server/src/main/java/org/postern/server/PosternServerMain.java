@@ -35,7 +35,7 @@ public final class PosternServerMain {
         try {
             LogDestination.verify(System.getenv());
             options = LaunchOptions.parse(args);
-        } catch (LaunchOptions.UsageException e) {
+        } catch (LaunchOptions.UsageException | InvalidConfigurationException e) {
             fail(2, e.getMessage());
             return;
         }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An admin route file in the conf's routes/ folder, fed by CopyToQueue in the root processor, runs beside delivery:
- * the README's archive example copies mail for one domain into a folder while local delivery goes on as before.
+ * the archive example of docs/admin-routes.md copies mail for one domain into a folder while local delivery goes on as before.
  */
 class AdminRoutesTest {
     static final String ARCHIVED_USER = "alice@example.test";

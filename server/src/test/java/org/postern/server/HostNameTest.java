@@ -35,15 +35,15 @@ class HostNameTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mx = ScriptedSmtpPeer.startOnPort25(70).on("RCPT", "bad@", "550 5.1.1 no such user here");
-        partner = ScriptedSmtpPeer.startOnPort25(Integer.parseInt(mx.host().substring(mx.host().lastIndexOf('.') + 1)) + 1);
-        dns = LoopbackDnsServer.startOnPort53();
+        mx = ScriptedSmtpPeer.startOnPort(0, 70).on("RCPT", "bad@", "550 5.1.1 no such user here");
+        partner = ScriptedSmtpPeer.startOnPort(mx.port(), Integer.parseInt(mx.host().substring(mx.host().lastIndexOf('.') + 1)) + 1);
+        dns = LoopbackDnsServer.start();
         dns.mx("dest.test", 10, "mx.dest.test", 300).a("mx.dest.test", mx.host(), 300)
             .mx("partner.test", 10, "mx.partner.test", 300).a("mx.partner.test", partner.host(), 300);
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
         Files.writeString(conf.resolve("postern.xml"), "<postern><hostname>" + NAME + "</hostname></postern>");
-        Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-            + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+        LoopbackNetwork.useDns(conf, dns);
+        Files.writeString(conf.resolve("transport.xml"), LoopbackNetwork.transport(mx.port(), ""));
         Files.writeString(conf.resolve("relaydomains.xml"), "<relaydomains><callout><timeout>3s</timeout></callout>"
             + "<domain name=\"partner.test\" verify=\"callout\"/></relaydomains>");
         postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw");

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,12 +43,12 @@ class MetricsAndMaillogTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mx = ScriptedSmtpPeer.startOnPort25(60).on("RCPT", "later@", "451 4.3.0 try again later");
-        dns = LoopbackDnsServer.startOnPort53();
+        mx = ScriptedSmtpPeer.startOnPort(0, 60).on("RCPT", "later@", "451 4.3.0 try again later");
+        dns = LoopbackDnsServer.start();
         dns.mx("dest.test", 10, "mx.dest.test", 300).a("mx.dest.test", mx.host(), 300);
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
-        Files.writeString(conf.resolve("dnsservice.xml"), "<dnsservice><servers><server>"
-            + dns.address().getAddress().getHostAddress() + "</server></servers><autodiscover>false</autodiscover><timeout>1s</timeout></dnsservice>");
+        LoopbackNetwork.useDns(conf, dns);
+        Files.writeString(conf.resolve("transport.xml"), LoopbackNetwork.transport(mx.port(), ""));
         Files.writeString(conf.resolve("delivery.xml"), "<delivery><retry><first>1h</first></retry>"
             + "<timeouts><connect>2s</connect><greeting>5s</greeting></timeouts>"
             + "<connectionCache><idleTime>30s</idleTime></connectionCache></delivery>");
@@ -79,18 +78,8 @@ class MetricsAndMaillogTest {
         }
     }
 
-    /** Every sample of {@code /metrics}: "name{labels}" to its value. */
     private static Map<String, Double> scrape() throws Exception {
-        WebAdminClient.Answer answer = WebAdminClient.get(postern.ports().webAdmin(), "/metrics");
-        assertThat(answer.status()).isEqualTo(200);
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : answer.body().split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            }
-        }
-        return samples;
+        return Metrics.scrape(postern.ports().webAdmin());
     }
 
     private static double value(Map<String, Double> samples, String sample) {
@@ -157,7 +146,7 @@ class MetricsAndMaillogTest {
         assertThat(maillog(first)).anyMatch(line -> line.matches(first + ": client=\\S+\\[127\\.0\\.0\\.1]"))
             .anyMatch(line -> line.matches(first + ": from=<" + SENDER + ">, size=\\d+, nrcpt=1"))
             .anyMatch(line -> line.matches(first + ": to=<three@dest\\.test>, nexthop=mx:dest\\.test, relay=mx\\.dest\\.test\\["
-                + mx.host().replace(".", "\\.") + "]:25, (conn_use=\\d+, )?tls=may/plaintext, delay=[0-9.]+, "
+                + mx.host().replace(".", "\\.") + "]:" + mx.port() + ", (conn_use=\\d+, )?tls=may/plaintext, delay=[0-9.]+, "
                 + "delays=[0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+, dsn=2\\.0\\.0, status=sent \\(250 .*\\)"));
         assertThat(maillog(second)).anyMatch(line -> line.matches(second + ": from=<" + SENDER + ">, size=\\d+, nrcpt=2"))
             .anyMatch(line -> line.startsWith(second + ": to=<four@dest.test>, nexthop=mx:dest.test, entry"))

@@ -89,6 +89,21 @@ class Pop3Client implements AutoCloseable {
     /** RETR or TOP: the message bytes, CRLF line ends, dot-stuffing removed. */
     byte[] message(String command) throws IOException {
         ok(command);
+        return messageLines();
+    }
+
+    /** RETRs or TOPs sent in one write, as a pipelining client (RFC 2449) sends them: their messages, in order. */
+    List<byte[]> pipelined(List<String> commands) throws IOException {
+        dialogue.write(String.join("\r\n", commands));
+        List<byte[]> messages = new ArrayList<>();
+        for (String command : commands) {
+            assertThat(dialogue.readLine()).as("reply to %s", command).startsWith("+OK");
+            messages.add(messageLines());
+        }
+        return messages;
+    }
+
+    private byte[] messageLines() throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         while (true) {
             byte[] line = dialogue.readLineBytes();

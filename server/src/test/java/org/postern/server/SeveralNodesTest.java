@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two Postern nodes in their production form (two child JVMs, each with its own data directory and queue) on one
- * PostgreSQL database, started at the same moment on that new database (README "Running several nodes",
+ * PostgreSQL database, started at the same moment on that new database (docs/several-nodes.md,
  * docs/several-nodes.md): mail accepted by one is read over POP3 from the other with the same UIDLs; a domain, user
  * or alias changed through one node's webadmin counts on the other within {@code cache.ttl}; the ledger, shared,
  * names the node of each event (an old ledger table gains the column); two POP3 sessions on two nodes cannot hold one
