@@ -99,12 +99,12 @@ public class CalloutVerifier {
             return new CalloutAnswer.TryLater(failed.permanent() ? "4.4.0" : "4.4.3", failed.text());
         }
         if (!(route.outcome() instanceof Route.Deliver deliver)) {
-            return new CalloutAnswer.TryLater("4.3.5", "next hop " + route.nextHop() + " of a relay domain cannot be asked");
+            return new CalloutAnswer.TryLater("4.3.5", "next hop " + route.nextHop().asString() + " of a relay domain cannot be asked");
         }
         probes.incrementAndGet();
         Protocol protocol = route.entry().nextHop() instanceof NextHop.Lmtp ? Protocol.LMTP : Protocol.SMTP;
         CalloutAnswer answer = probe.probe(targets(deliver), protocol, recipient);
-        LOGGER.info("callout <{}> via {}: {}", recipient.asString(), route.nextHop(), answer);
+        LOGGER.info("callout <{}> via {}: {}", recipient.asString(), route.nextHop().asString(), answer);
         return answer;
     }
 

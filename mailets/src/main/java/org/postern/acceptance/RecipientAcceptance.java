@@ -76,11 +76,7 @@ public class RecipientAcceptance {
     }
 
     private static RelayDomains relayDomains(ConfigurationProvider configuration) throws ConfigurationException {
-        try {
-            return RelayDomains.from(configuration.getConfiguration("relaydomains"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        return RelayDomains.from(configuration.getConfiguration("relaydomains"));
     }
 
     /** The live list of relaydomains.xml's {@code <recipientList>} (see {@link WatchedFile}), or none. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.core.Domain;
 import org.postern.config.Durations;
@@ -49,10 +50,11 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
     private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("recipientList", "callout/positiveTtl",
         "callout/negativeTtl", "callout/timeout", "callout/heloName", "domain@name", "domain@verify"));
 
-    public static RelayDomains from(HierarchicalConfiguration<ImmutableNode> conf) {
-        ELEMENTS.unknownIn(conf).ifPresent(problem -> {
-            throw new IllegalArgumentException(problem);
-        });
+    public static RelayDomains from(HierarchicalConfiguration<ImmutableNode> conf) throws ConfigurationException {
+        java.util.Optional<String> unknown = ELEMENTS.unknownIn(conf);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
+        }
         Map<Domain, Verification> domains = new HashMap<>();
         List<HierarchicalConfiguration<ImmutableNode>> entries = conf.configurationsAt("domain");
         for (HierarchicalConfiguration<ImmutableNode> entry : entries) {
@@ -71,14 +73,14 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
         return new RelayDomains(domains, list, callout(conf));
     }
 
-    private static CalloutSettings callout(HierarchicalConfiguration<ImmutableNode> conf) {
+    private static CalloutSettings callout(HierarchicalConfiguration<ImmutableNode> conf) throws ConfigurationException {
         return new CalloutSettings(
             duration(conf, "callout.positiveTtl", CalloutSettings.DEFAULT_POSITIVE_TTL),
             duration(conf, "callout.negativeTtl", CalloutSettings.DEFAULT_NEGATIVE_TTL),
             duration(conf, "callout.timeout", CalloutSettings.DEFAULT_TIMEOUT));
     }
 
-    private static Duration duration(HierarchicalConfiguration<ImmutableNode> conf, String key, Duration fallback) {
+    private static Duration duration(HierarchicalConfiguration<ImmutableNode> conf, String key, Duration fallback) throws ConfigurationException {
         String value = conf.getString(key, null);
         if (value == null) {
             return fallback;
@@ -87,7 +89,7 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
             "must be a duration such as 30s, 10m or 1h"));
     }
 
-    private static Domain domain(String name) {
+    private static Domain domain(String name) throws ConfigurationException {
         String trimmed = name.trim();
         if (!trimmed.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
             throw invalid("<domain> name", name, "must be a domain name such as partner.example");
@@ -96,7 +98,7 @@ public record RelayDomains(Map<Domain, Verification> domains, Optional<String> r
     }
 
 
-    private static IllegalArgumentException invalid(String element, String value, String rule) {
-        return new IllegalArgumentException(FILE + ": " + element + " = '" + value + "': " + rule);
+    private static ConfigurationException invalid(String element, String value, String rule) {
+        return new ConfigurationException(FILE + ": " + element + " = '" + value + "': " + rule);
     }
 }

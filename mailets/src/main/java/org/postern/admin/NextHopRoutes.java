@@ -8,9 +8,7 @@ import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
-import org.eclipse.jetty.http.HttpStatus;
 import org.postern.dns.MxHost;
 import org.postern.routing.ResolveNextHop;
 import org.postern.routing.Route;
@@ -54,11 +52,7 @@ public class NextHopRoutes implements Routes {
         String destination = request.params("destination").trim();
         String domain = destination.contains("@") ? destination.substring(destination.lastIndexOf('@') + 1) : destination;
         if (domain.isEmpty() || !domain.matches("[A-Za-z0-9.-]+")) {
-            throw ErrorResponder.builder()
-                .statusCode(HttpStatus.BAD_REQUEST_400)
-                .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-                .message("'" + destination + "' is neither an address nor a domain")
-                .haltError();
+            throw AdminRequests.badRequest("'" + destination + "' is neither an address nor a domain");
         }
         Route route = services.resolver(ResolveNextHop.DEFAULT_TABLE).resolve(domain).toCompletableFuture().get(60, TimeUnit.SECONDS);
         Map<String, Object> answer = describe(route);
@@ -87,7 +81,7 @@ public class NextHopRoutes implements Routes {
         entry.put("pattern", route.entry().pattern());
         entry.put("line", route.entry().line());
         answer.put("entry", entry);
-        answer.put("nextHop", route.nextHop());
+        answer.put("nextHop", route.nextHop().asString());
         if (route.outcome() instanceof Route.Deliver deliver) {
             answer.put("port", deliver.port());
             answer.put("hosts", deliver.hosts().stream().map(NextHopRoutes::host).toList());

@@ -8,9 +8,7 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
-import org.eclipse.jetty.http.HttpStatus;
 import org.postern.queue.QueueControl;
 import org.postern.queue.QueuedMail;
 import org.postern.routing.NextHop;
@@ -64,7 +62,7 @@ public class QueueRoutes implements Routes {
     }
 
     private Object list(Request request, Response response) throws Exception {
-        checkParameters(request, "domain", "sender", "limit");
+        AdminRequests.allowOnly(request, "domain", "sender", "limit");
         Optional<String> domain = domain(request, false);
         Optional<String> sender = Optional.ofNullable(request.queryParams("sender")).map(String::trim)
             .map(value -> value.equals("<>") ? "" : value.toLowerCase(Locale.ROOT));
@@ -75,7 +73,7 @@ public class QueueRoutes implements Routes {
         try {
             return queue.list(domain, sender, limit).stream().map(QueueRoutes::describe).toList();
         } catch (QueueControl.QueueException e) {
-            throw unavailable(e);
+            throw AdminRequests.unavailable(e);
         }
     }
 
@@ -85,22 +83,22 @@ public class QueueRoutes implements Routes {
         try {
             mail = queue.find(id);
         } catch (QueueControl.QueueException e) {
-            throw unavailable(e);
+            throw AdminRequests.unavailable(e);
         }
         return describe(mail.orElseThrow(() -> notQueued(id)));
     }
 
     private Object flush(Request request, Response response) throws Exception {
-        checkParameters(request, "domain");
+        AdminRequests.allowOnly(request, "domain");
         try {
             return Map.of("flushed", queue.flush(domain(request, false)));
         } catch (QueueControl.QueueException e) {
-            throw unavailable(e);
+            throw AdminRequests.unavailable(e);
         }
     }
 
     private Object reroute(Request request, Response response) throws Exception {
-        checkParameters(request, "domain", "nextHop");
+        AdminRequests.allowOnly(request, "domain", "nextHop");
         String domain = domain(request, true).orElseThrow();
         String nextHop = Optional.ofNullable(request.queryParams("nextHop")).map(String::trim)
             .orElseThrow(() -> AdminRequests.badRequest("nextHop is required: smtp:[host]:port, smtp:host:port or mx"));
@@ -117,10 +115,10 @@ public class QueueRoutes implements Routes {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("domain", domain);
             answer.put("nextHop", parsed.asString());
-            answer.put("rerouted", queue.reroute(domain, parsed.asString()));
+            answer.put("rerouted", queue.reroute(domain, parsed));
             return answer;
         } catch (QueueControl.QueueException e) {
-            throw unavailable(e);
+            throw AdminRequests.unavailable(e);
         }
     }
 
@@ -134,7 +132,7 @@ public class QueueRoutes implements Routes {
         try {
             found = operation.apply(id);
         } catch (QueueControl.QueueException e) {
-            throw unavailable(e);
+            throw AdminRequests.unavailable(e);
         }
         if (!found) {
             throw notQueued(id);
@@ -154,11 +152,7 @@ public class QueueRoutes implements Routes {
     }
 
     private static RuntimeException notQueued(String id) {
-        return ErrorResponder.builder()
-            .statusCode(HttpStatus.NOT_FOUND_404)
-            .type(ErrorResponder.ErrorType.NOT_FOUND)
-            .message("no mail " + id + " in the outbound queue (or it is being delivered right now)")
-            .haltError();
+        return AdminRequests.notFound("no mail " + id + " in the outbound queue (or it is being delivered right now)");
     }
 
     private static Optional<String> domain(Request request, boolean required) {
@@ -175,23 +169,6 @@ public class QueueRoutes implements Routes {
         return Optional.of(value.trim().toLowerCase(Locale.ROOT));
     }
 
-    private static void checkParameters(Request request, String... allowed) {
-        for (String parameter : request.queryParams()) {
-            if (!java.util.Arrays.asList(allowed).contains(parameter)) {
-                throw AdminRequests.badRequest("unknown parameter '" + parameter + "' (allowed: " + String.join(", ", allowed) + ")");
-            }
-        }
-    }
-
-
-    private static RuntimeException unavailable(QueueControl.QueueException e) {
-        return ErrorResponder.builder()
-            .statusCode(HttpStatus.SERVICE_UNAVAILABLE_503)
-            .type(ErrorResponder.ErrorType.SERVER_ERROR)
-            .message(e.getMessage())
-            .cause(e)
-            .haltError();
-    }
 
     static Map<String, Object> describe(QueuedMail mail) {
         Map<String, Object> answer = new LinkedHashMap<>();

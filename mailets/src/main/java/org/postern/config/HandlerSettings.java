@@ -9,7 +9,8 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 
 /**
  * The elements of one protocol handler's {@code <handler>} in smtpserver.xml or pop3server.xml, each turned into a
- * value once at start; a bad value stops start-up naming the file, the handler, the element and the value.
+ * value once at start; a bad value stops start-up naming the file, the handler, the element and the value, and so
+ * does an unknown element or attribute at any level (each element holds a value only).
  */
 public final class HandlerSettings {
     private final Configuration config;
@@ -28,10 +29,19 @@ public final class HandlerSettings {
         HandlerSettings settings = new HandlerSettings(config, file, handler);
         List<String> known = List.of(elements);
         for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
-            String element = keys.next().split("[.\\[]", 2)[0];
-            if (!element.isEmpty() && !known.contains(element)) {
+            String key = keys.next();
+            String element = key.split("[.\\[]", 2)[0];
+            if (element.isEmpty()) {
+                continue; // the <handler> element's own attributes (class), James's to read
+            }
+            if (!known.contains(element)) {
                 throw new ConfigurationException(file + ": <handler class=\"" + handler.getName() + "\"> has an unknown element <"
                     + element + ">; known: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+            }
+            if (!key.equals(element)) {
+                String path = key.replace("[@", "@").replace("]", "").replace('.', '/');
+                throw new ConfigurationException(file + ": <handler class=\"" + handler.getName() + "\"> has an unknown "
+                    + (path.contains("@") ? "attribute" : "element") + " <" + path + ">: <" + element + "> holds a value only");
             }
         }
         return settings;

@@ -33,6 +33,7 @@ public record HostName(String value, Optional<String> adoptedFrom) {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final Pattern DOTTED_HOST = Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     private static final List<String> LISTENERS = List.of("smtpserver", "pop3server", "lmtpserver", "imapserver");
+    private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("hostname"));
 
     public static HostName of(String value) {
         return new HostName(value, Optional.empty());
@@ -44,7 +45,12 @@ public record HostName(String value, Optional<String> adoptedFrom) {
 
     /** Reads postern.xml and the earlier places; throws naming file, element, value and what to write. */
     public static HostName resolve(ConfigurationProvider configuration) throws ConfigurationException {
-        String configured = configuration.getConfiguration("postern", LoggingLevel.DEBUG).getString("hostname", "").trim();
+        HierarchicalConfiguration<ImmutableNode> postern = configuration.getConfiguration("postern", LoggingLevel.DEBUG);
+        Optional<String> unknown = ELEMENTS.unknownIn(postern);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
+        }
+        String configured = postern.getString("hostname", "").trim();
         if (!configured.isEmpty() && !HOST.matcher(configured).matches()) {
             throw new ConfigurationException(FILE + ": <hostname> = '" + configured + "': must be a host name such as mail.example.org");
         }

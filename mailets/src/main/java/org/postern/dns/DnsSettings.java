@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
 import org.postern.config.KnownElements;
@@ -42,16 +43,17 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         "authoritative", "maxcachesize", "negativeCacheTTL", "verbose", "setAsDNSJavaDefault", "searchpaths/searchpath",
         "singleIPperMX", "timeout", "retries", "minimumTtl", "resolvers/resolver"));
 
-    public static DnsSettings from(HierarchicalConfiguration<ImmutableNode> dnsservice) {
-        ELEMENTS.unknownIn(dnsservice).ifPresent(problem -> {
-            throw new IllegalArgumentException(problem);
-        });
+    public static DnsSettings from(HierarchicalConfiguration<ImmutableNode> dnsservice) throws ConfigurationException {
+        java.util.Optional<String> unknown = ELEMENTS.unknownIn(dnsservice);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
+        }
         List<InetSocketAddress> servers = new ArrayList<>();
         for (String resolver : dnsservice.getStringArray("resolvers.resolver")) {
             servers.add(parseServer(resolver.trim(), "<resolver>"));
         }
         if (servers.isEmpty() && dnsservice.getKeys("resolvers").hasNext()) {
-            throw new IllegalArgumentException(FILE + ": <resolvers> is empty: name at least one <resolver>host:port</resolver>");
+            throw new ConfigurationException(FILE + ": <resolvers> is empty: name at least one <resolver>host:port</resolver>");
         }
         if (servers.isEmpty()) {
             for (String server : dnsservice.getStringArray("servers.server")) {
@@ -62,7 +64,7 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
             }
         }
         if (servers.isEmpty()) {
-            throw new IllegalArgumentException(FILE + ": <servers> is empty and <autodiscover> is false: no DNS server to ask");
+            throw new ConfigurationException(FILE + ": <servers> is empty and <autodiscover> is false: no DNS server to ask");
         }
         return new DnsSettings(servers, parseTimeout(dnsservice.getString("timeout", null)), parseRetries(dnsservice.getString("retries", null)),
             parseMinimumTtl(dnsservice.getString("minimumTtl", null)));
@@ -88,18 +90,18 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         return new MxLookup(resolver(), minimumTtl);
     }
 
-    private static Duration parseMinimumTtl(String value) {
+    private static Duration parseMinimumTtl(String value) throws ConfigurationException {
         if (value == null) {
             return DEFAULT_MINIMUM_TTL;
         }
         if (value.trim().equals("0")) {
             return Duration.ZERO;
         }
-        return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException(
+        return Durations.parse(value).orElseThrow(() -> new ConfigurationException(
             FILE + ": <minimumTtl> = '" + value + "': must be a duration such as 5s, or 0"));
     }
 
-    static InetSocketAddress parseServer(String server, String element) {
+    static InetSocketAddress parseServer(String server, String element) throws ConfigurationException {
         String host = server;
         int port = 53;
         if (server.startsWith("[")) {
@@ -113,12 +115,12 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
             port = port(server.substring(server.indexOf(':') + 1), server, element);
         }
         if (!host.matches("[0-9a-fA-F.:]+")) {
-            throw new IllegalArgumentException(FILE + ": " + element + " = '" + server + "': must be an IP address, optionally with :port");
+            throw new ConfigurationException(FILE + ": " + element + " = '" + server + "': must be an IP address, optionally with :port");
         }
         return new InetSocketAddress(host, port);
     }
 
-    private static int port(String value, String server, String element) {
+    private static int port(String value, String server, String element) throws ConfigurationException {
         try {
             int port = Integer.parseInt(value);
             if (port > 0 && port < 65536) {
@@ -127,18 +129,18 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(FILE + ": " + element + " = '" + server + "': the port must be a number from 1 to 65535");
+        throw new ConfigurationException(FILE + ": " + element + " = '" + server + "': the port must be a number from 1 to 65535");
     }
 
-    static Duration parseTimeout(String value) {
+    static Duration parseTimeout(String value) throws ConfigurationException {
         if (value == null) {
             return DEFAULT_TIMEOUT;
         }
-        return Durations.parse(value).orElseThrow(() -> new IllegalArgumentException(
+        return Durations.parse(value).orElseThrow(() -> new ConfigurationException(
             FILE + ": <timeout> = '" + value + "': must be a positive duration such as 5s or 500ms"));
     }
 
-    static int parseRetries(String value) {
+    static int parseRetries(String value) throws ConfigurationException {
         if (value == null) {
             return DEFAULT_RETRIES;
         }
@@ -150,6 +152,6 @@ public record DnsSettings(List<InetSocketAddress> servers, Duration timeout, int
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(FILE + ": <retries> = '" + value + "': must be a whole number, 0 or more");
+        throw new ConfigurationException(FILE + ": <retries> = '" + value + "': must be a whole number, 0 or more");
     }
 }

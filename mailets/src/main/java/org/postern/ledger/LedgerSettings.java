@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
 import org.postern.config.KnownElements;
@@ -25,17 +26,18 @@ public record LedgerSettings(boolean enabled, Duration retention) {
 
     private static final KnownElements ELEMENTS = new KnownElements(FILE, Set.of("enabled", "retention"));
 
-    public static LedgerSettings from(HierarchicalConfiguration<ImmutableNode> conf) {
-        ELEMENTS.unknownIn(conf).ifPresent(problem -> {
-            throw new IllegalArgumentException(problem);
-        });
+    public static LedgerSettings from(HierarchicalConfiguration<ImmutableNode> conf) throws ConfigurationException {
+        java.util.Optional<String> unknown = ELEMENTS.unknownIn(conf);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
+        }
         String enabled = conf.getString("enabled", "true").trim();
         if (!enabled.equals("true") && !enabled.equals("false")) {
-            throw new IllegalArgumentException(FILE + ": <enabled> = '" + enabled + "': must be true or false");
+            throw new ConfigurationException(FILE + ": <enabled> = '" + enabled + "': must be true or false");
         }
         String retention = conf.getString("retention", null);
         Duration kept = retention == null ? DEFAULT.retention() : Durations.parse(retention).orElseThrow(() ->
-            new IllegalArgumentException(FILE + ": <retention> = '" + retention + "': must be a duration such as 30d or 12h"));
+            new ConfigurationException(FILE + ": <retention> = '" + retention + "': must be a duration such as 30d or 12h"));
         return new LedgerSettings(Boolean.parseBoolean(enabled), kept);
     }
 }

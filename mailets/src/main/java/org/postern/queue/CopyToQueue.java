@@ -5,9 +5,12 @@ import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetException;
 import org.apache.mailet.base.GenericMailet;
@@ -33,14 +36,15 @@ import org.slf4j.LoggerFactory;
  */
 public class CopyToQueue extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(CopyToQueue.class);
-    private static final Set<String> RESERVED = Set.of(MailQueueFactory.SPOOL.asString(), HandOffToOutbound.DEFAULT_QUEUE);
 
     private final MailQueueFactory<?> queues;
+    private final ConfigurationProvider configuration;
     private MailQueue queue;
 
     @Inject
-    public CopyToQueue(MailQueueFactory<?> queues) {
+    public CopyToQueue(MailQueueFactory<?> queues, ConfigurationProvider configuration) {
         this.queues = queues;
+        this.configuration = configuration;
     }
 
     @Override
@@ -50,13 +54,21 @@ public class CopyToQueue extends GenericMailet {
         if (name.isEmpty()) {
             throw new MailetException(getMailetName() + ": 'queue' is required: the James queue an admin route reads");
         }
-        if (!name.matches("[A-Za-z0-9_.-]+")) {
+        if (!OutboundQueue.isName(name)) {
             throw new MailetException(getMailetName() + ": 'queue' = '" + name + "': must be a queue name (letters, digits, . _ -)");
         }
-        if (RESERVED.contains(name)) {
+        if (name.equals(MailQueueFactory.SPOOL.asString()) || name.equals(outboundQueue())) {
             throw new MailetException(getMailetName() + ": 'queue' = '" + name + "': belongs to the spool or to delivery; name a queue of its own");
         }
         queue = queues.createQueue(MailQueueName.of(name));
+    }
+
+    private String outboundQueue() throws MailetException {
+        try {
+            return OutboundQueue.name(configuration);
+        } catch (ConfigurationException e) {
+            throw new MailetException(getMailetName() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

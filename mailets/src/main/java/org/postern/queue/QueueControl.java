@@ -3,6 +3,8 @@ package org.postern.queue;
 import java.util.List;
 import java.util.Optional;
 
+import org.postern.routing.NextHop;
+
 /**
  * What an administrator does to the outbound queue (Postfix's {@code mailq}, {@code postqueue -f/-s},
  * {@code postsuper -h/-H/-d}, plus bounce and re-route) and what ETRN asks of it: the queue backend provides it.
@@ -10,9 +12,6 @@ import java.util.Optional;
  * being delivered right now is not in the queue for that moment and so is not found.
  */
 public interface QueueControl {
-    /** Value of {@link QueuedMail#nextHop()} and of the re-route target meaning "the domain's MX hosts". */
-    String MX = "mx";
-
     /** The queued mails, at most {@code limit}, those with a recipient in {@code domain} and from {@code sender} when given. */
     List<QueuedMail> list(Optional<String> domain, Optional<String> sender, int limit) throws QueueException;
 
@@ -47,10 +46,10 @@ public interface QueueControl {
 
     /**
      * Gives every queued mail whose recipients are all in {@code domain} the next hop {@code nextHop}
-     * ({@code smtp:[host]:port}, {@code smtp:host:port}, or {@link #MX} for the domain's MX hosts) and makes it due
-     * now, unless held; how many.
+     * ({@code smtp:[host]:port}, {@code smtp:host:port}, or {@code mx} for the domain's MX hosts), as routing would
+     * record it for that domain ({@link NextHop#routedFor}), and makes it due now, unless held; how many.
      */
-    int reroute(String domain, String nextHop) throws QueueException;
+    int reroute(String domain, NextHop nextHop) throws QueueException;
 
     /** The queue cannot be read or written now. */
     class QueueException extends Exception {

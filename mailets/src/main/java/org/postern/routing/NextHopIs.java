@@ -32,9 +32,8 @@ public class NextHopIs extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
-        return mail.getAttribute(RoutingAttributes.NEXT_HOP)
-            .flatMap(attribute -> attribute.getValue().valueAs(String.class))
-            .filter(nextHop -> nextHop.equals(expected) || nextHop.startsWith(expected + ":"))
+        return RoutingAttributes.nextHop(mail)
+            .filter(nextHop -> nextHop.isNamedBy(expected))
             .map(any -> mail.getRecipients())
             .orElse(List.of());
     }

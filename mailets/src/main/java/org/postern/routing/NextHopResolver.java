@@ -52,7 +52,7 @@ public class NextHopResolver {
     }
 
     /** The table entry behind a recorded next hop (its options: TLS level, credentials, source address). */
-    public TransportTable.Entry entryFor(String nextHop, String domain) {
+    public TransportTable.Entry entryFor(NextHop nextHop, String domain) {
         return table.entryFor(nextHop, domain);
     }
 

@@ -110,11 +110,11 @@ public class ResolveNextHop extends GenericMailet {
         if (route.outcome() instanceof Route.Failed failed) {
             return "error " + failed.status() + " " + failed.text();
         }
-        return route.nextHop() + " " + route.describe();
+        return route.nextHop().asString() + " " + route.describe();
     }
 
     private static void record(Mail mail, Route route) {
-        mail.setAttribute(new Attribute(RoutingAttributes.NEXT_HOP, AttributeValue.of(route.nextHop())));
+        RoutingAttributes.setNextHop(mail, route.nextHop());
         mail.setAttribute(new Attribute(RoutingAttributes.ROUTE, AttributeValue.of(route.describe())));
         if (route.outcome() instanceof Route.Failed failed) {
             String error = failed.status() + " " + failed.text();
@@ -125,7 +125,7 @@ public class ResolveNextHop extends GenericMailet {
         }
         if (LOGGER.isInfoEnabled()) {
             for (MailAddress recipient : mail.getRecipients()) {
-                LOGGER.info("{}: to=<{}>, nexthop={}, {}", mail.getName(), recipient.asString(), route.nextHop(), route.describe());
+                LOGGER.info("{}: to=<{}>, nexthop={}, {}", mail.getName(), recipient.asString(), route.nextHop().asString(), route.describe());
             }
         }
     }

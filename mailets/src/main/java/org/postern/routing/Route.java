@@ -37,16 +37,16 @@ public record Route(String domain, TransportTable.Entry entry, Outcome outcome) 
         }
     }
 
-    /** What matchers compare: "mx:example.com", "smtp:[10.0.0.5]:2525", "lmtp:[10.0.0.9]:24", "camel:direct:x", "local", "discard", "error". */
-    public String nextHop() {
+    /** What is recorded on the mail and matchers compare: mx:example.com, smtp:[10.0.0.5]:2525, lmtp:[10.0.0.9]:24, camel:direct:x, local, discard, error. */
+    public NextHop nextHop() {
         if (outcome instanceof Failed) {
-            return "error";
+            return new NextHop.NoRoute();
         }
         if (outcome instanceof Local) {
-            return "local";
+            return new NextHop.Local();
         }
         if (outcome instanceof Discard) {
-            return "discard";
+            return new NextHop.Discard();
         }
         return entry.recordedNextHop(domain);
     }
@@ -63,6 +63,6 @@ public record Route(String domain, TransportTable.Entry entry, Outcome outcome) 
                     .collect(Collectors.joining(",")) + "]")
                 .collect(Collectors.joining(" ")) + " port " + deliver.port();
         }
-        return chosenBy + "; " + nextHop();
+        return chosenBy + "; " + nextHop().asString();
     }
 }

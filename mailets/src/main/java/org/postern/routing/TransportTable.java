@@ -64,8 +64,8 @@ public final class TransportTable {
         }
 
         /** The next hop as {@code ResolveNextHop} records it for a domain this entry routes. */
-        public String recordedNextHop(String domain) {
-            return nextHop instanceof NextHop.Mx ? "mx:" + normalize(domain) : nextHop.asString();
+        public NextHop recordedNextHop(String domain) {
+            return nextHop.routedFor(domain);
         }
     }
 
@@ -103,13 +103,13 @@ public final class TransportTable {
      * The entry behind a recorded next hop: the domain's own entry while it still names that next hop, else the
      * first entry that does (the table changed since), else {@link Entry#DEFAULT} (no options).
      */
-    public Entry entryFor(String nextHop, String domain) {
+    public Entry entryFor(NextHop nextHop, String domain) {
         Entry own = lookup(domain);
         if (own.recordedNextHop(domain).equals(nextHop)) {
             return own;
         }
         for (Entry entry : byPattern.values()) {
-            if (!(entry.nextHop() instanceof NextHop.Mx) && entry.nextHop().asString().equals(nextHop)) {
+            if (!(entry.nextHop() instanceof NextHop.Mx) && entry.nextHop().equals(nextHop)) {
                 return entry;
             }
         }
@@ -202,7 +202,7 @@ public final class TransportTable {
             }
             NextHop nextHop;
             try {
-                nextHop = NextHop.parse(action);
+                nextHop = NextHop.parseAction(action);
             } catch (IllegalArgumentException e) {
                 throw fail(line, "<route domain=\"" + domain + "\" action>", "'" + action + "': " + e.getMessage());
             }

@@ -36,7 +36,7 @@ public final class TransportTableFile {
     }
 
     /** See {@link TransportTable#entryFor}. */
-    public TransportTable.Entry entryFor(String nextHop, String domain) {
+    public TransportTable.Entry entryFor(NextHop nextHop, String domain) {
         return file.current().entryFor(nextHop, domain);
     }
 }

@@ -54,7 +54,7 @@ class RelayDomainsTest {
         "<callout><negativeTtl>ten minutes</negativeTtl></callout>  | <callout><negativeTtl> = 'ten minutes': must be a duration"})
     void aBadValueShouldNameTheFileTheElementAndTheValue(String body, String message) {
         assertThatThrownBy(() -> parse("<relaydomains>" + body + "</relaydomains>"))
-            .isInstanceOf(IllegalArgumentException.class)
+            .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
             .hasMessageStartingWith("relaydomains.xml: ")
             .hasMessageContaining(message);
     }

@@ -88,6 +88,12 @@ class HostNameTest {
     }
 
     @Test
+    void aMisspeltElementOfPosternXmlShouldStopStartUp() {
+        assertThatThrownBy(() -> HostName.resolve(files(Map.of("postern", "<postern><hostName>mail.example.org</hostName></postern>")))
+            ).hasMessage("postern.xml: unknown element <hostName>; known at the top: hostname");
+    }
+
+    @Test
     void aHostnameThatIsNoHostNameShouldStopStartUp() {
         assertThatThrownBy(() -> HostName.resolve(files(Map.of("postern", "<postern><hostname>mail example</hostname></postern>")))
             ).hasMessage("postern.xml: <hostname> = 'mail example': must be a host name such as mail.example.org");

@@ -15,7 +15,7 @@ import org.postern.testing.LoopbackDnsServer;
 
 class DnsSettingsTest {
     @Test
-    void configuredServersShouldBeUsedWithoutAutodiscovery() {
+    void configuredServersShouldBeUsedWithoutAutodiscovery() throws Exception {
         BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
         dnsservice.addProperty("servers.server", "127.0.0.53");
         dnsservice.addProperty("servers.server", "127.0.0.54:5353");
@@ -32,7 +32,7 @@ class DnsSettingsTest {
     }
 
     @Test
-    void resolversShouldReplaceTheServersAndTheSystemResolvers() {
+    void resolversShouldReplaceTheServersAndTheSystemResolvers() throws Exception {
         BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
         dnsservice.addProperty("servers.server", "127.0.0.53");
         dnsservice.addProperty("autodiscover", true);
@@ -63,7 +63,7 @@ class DnsSettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"0 | 0", "2s | 2000", "250ms | 250"})
-    void theMinimumTtlShouldBeADurationOrZero(String value, long millis) {
+    void theMinimumTtlShouldBeADurationOrZero(String value, long millis) throws Exception {
         BaseHierarchicalConfiguration dnsservice = new BaseHierarchicalConfiguration();
         dnsservice.addProperty("autodiscover", true);
         dnsservice.addProperty("minimumTtl", value);
@@ -102,7 +102,7 @@ class DnsSettingsTest {
         dnsservice.addProperty("autodiscover", true);
         dnsservice.addProperty(key, value);
 
-        assertThatThrownBy(() -> DnsSettings.from(dnsservice))
+        assertThatThrownBy(() -> DnsSettings.from(dnsservice)).isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
             .hasMessageStartingWith("dnsservice.xml: " + message);
     }
 

@@ -17,7 +17,11 @@ class CopyToQueueTest {
     final MemoryMailQueueFactory queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
 
     private CopyToQueue init(String queue) throws Exception {
-        CopyToQueue mailet = new CopyToQueue(queues);
+        return init(queue, HandOffToOutboundTest.NO_FILES);
+    }
+
+    private CopyToQueue init(String queue, org.apache.james.server.core.configuration.ConfigurationProvider files) throws Exception {
+        CopyToQueue mailet = new CopyToQueue(queues, files);
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("CopyToQueue");
         if (queue != null) {
             config.setProperty("queue", queue);
@@ -58,11 +62,14 @@ class CopyToQueueTest {
     void initShouldRefuseTheSpoolAndTheDeliveryQueue() {
         assertThatThrownBy(() -> init("spool")).isInstanceOf(MailetException.class).hasMessageContaining("belongs to the spool or to delivery");
         assertThatThrownBy(() -> init("outbound")).isInstanceOf(MailetException.class).hasMessageContaining("belongs to the spool or to delivery");
+        var relayed = HandOffToOutboundTest.deliveryXml("<delivery><queue>relayed</queue></delivery>");
+        assertThatThrownBy(() -> init("relayed", relayed)).as("delivery.xml's queue")
+            .isInstanceOf(MailetException.class).hasMessageContaining("belongs to the spool or to delivery");
     }
 
     @Test
     void initShouldRefuseAnUnknownParameter() {
-        CopyToQueue mailet = new CopyToQueue(queues);
+        CopyToQueue mailet = new CopyToQueue(queues, HandOffToOutboundTest.NO_FILES);
 
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("CopyToQueue").setProperty("queu", "x").build()))
             .isInstanceOf(Exception.class);

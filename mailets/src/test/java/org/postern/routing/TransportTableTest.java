@@ -100,10 +100,10 @@ class TransportTableTest {
         TransportTable table = table("<transport><route domain='a.test' action='smtp:[h.test]:25' user='u' password='p'/>"
             + "<route domain='b.test' action='mx' tls='dane'/></transport>");
 
-        assertThat(table.entryFor("smtp:[h.test]:25", "a.test").options().credentials()).isPresent();
-        assertThat(table.entryFor("smtp:[h.test]:25", "elsewhere.test").options().credentials()).isPresent();
-        assertThat(table.entryFor("mx:b.test", "b.test").options().tls()).contains(TlsLevel.DANE);
-        assertThat(table.entryFor("mx:c.test", "c.test")).isEqualTo(TransportTable.Entry.DEFAULT);
+        assertThat(table.entryFor(NextHop.parse("smtp:[h.test]:25"), "a.test").options().credentials()).isPresent();
+        assertThat(table.entryFor(NextHop.parse("smtp:[h.test]:25"), "elsewhere.test").options().credentials()).isPresent();
+        assertThat(table.entryFor(NextHop.parse("mx:b.test"), "b.test").options().tls()).contains(TlsLevel.DANE);
+        assertThat(table.entryFor(NextHop.parse("mx:c.test"), "c.test")).isEqualTo(TransportTable.Entry.DEFAULT);
     }
 
     @ParameterizedTest
@@ -124,6 +124,8 @@ class TransportTableTest {
         "<route domain='a.test' action='smtp:h' sourceAddress='gw.test'/> | transport.xml:2: <route domain=\"a.test\" action=\"smtp:h\"> sourceAddress=\"gw.test\": must be an IP address of this host",
         "<route domain='a.test' action='smtp:h' passwd='p'/>      | transport.xml:2: <route domain=\"a.test\"> unknown attribute passwd",
         "<route domain='a.test' action='lmtp:h:24'/>              | transport.xml:2: <route domain=\"a.test\" action> 'lmtp:h:24': expected mx",
+        "<route domain='a.test' action='mx:b.test'/>              | transport.xml:2: <route domain=\"a.test\" action> 'mx:b.test': expected mx, smtp:[host]:port, smtp:host:port, lmtp:[host]:port, camel:endpoint, local, discard or error:5.x.x text ('mx:b.test' is what routing records)",
+        "<route domain='a.test' action='error'/>                  | transport.xml:2: <route domain=\"a.test\" action> 'error': expected mx",
         "<rule domain='a.test' action='mx'/>                      | transport.xml:2: <rule> only <route> elements may appear",
         "<route domain='a.test' action='mx'/><route domain='A.test' action='local'/> | transport.xml:2: <route domain=\"A.test\"> duplicate of line 2",
         "<route domain='a.test' action='mx'>                      | transport.xml:3: not well-formed XML"})

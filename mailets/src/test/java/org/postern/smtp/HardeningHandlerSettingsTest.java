@@ -59,4 +59,19 @@ class HardeningHandlerSettingsTest {
             .hasMessageContaining(file).hasMessageContaining(handler)
             .hasMessageContaining("unknown element <" + element + ">; known: " + known);
     }
+
+    @ParameterizedTest(name = "{0} <{1}>")
+    @CsvSource({
+        "StrictAuthCmdHandler, maxFailures.limit, 'unknown element <maxFailures/limit>: <maxFailures> holds a value only'",
+        "ConnectionLimits, maxConnections[@perIp], 'unknown attribute <maxConnections@perIp>: <maxConnections> holds a value only'",
+    })
+    void initShouldRefuseWhatIsInsideAKnownElement(String handler, String key, String message) {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("[@class]", "org.postern." + handler);
+        config.addProperty(key, "1");
+
+        assertThatThrownBy(() -> handler(handler).init(config))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("smtpserver.xml: <handler class=\"org.postern.smtp." + handler + "\"> has an " + message);
+    }
 }

@@ -89,11 +89,7 @@ public class ExplainRoutes implements Routes {
     }
 
     private Object explain(Request request, Response response) throws Exception {
-        for (String parameter : request.queryParams()) {
-            if (!parameter.equals("from") && !parameter.equals("client")) {
-                throw AdminRequests.badRequest("unknown parameter '" + parameter + "' (allowed: from, client)");
-            }
-        }
+        AdminRequests.allowOnly(request, "from", "client");
         MailAddress recipient = address(request.params("address"), "recipient");
         Optional<MaybeSender> sender = Optional.ofNullable(request.queryParams("from")).map(String::trim)
             .map(from -> from.isEmpty() || from.equals("<>") ? MaybeSender.nullSender() : MaybeSender.of(address(from, "from")));

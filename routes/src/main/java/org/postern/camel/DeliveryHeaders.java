@@ -8,6 +8,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.postern.dsn.DsnRequest;
 import org.postern.queue.DeliveryAttributes;
+import org.postern.routing.NextHop;
 import org.postern.routing.RoutingAttributes;
 import org.postern.smtp.SenderRequests;
 
@@ -21,7 +22,7 @@ public final class DeliveryHeaders {
     public static final String RECIPIENTS = "PosternRecipients";
     /** List of String: the distinct domains of {@link #RECIPIENTS}, lower case (for admin routes' filters). */
     public static final String RECIPIENT_DOMAINS = "PosternRecipientDomains";
-    /** String: the recorded next hop ("mx:example.com", "smtp:[10.0.0.5]:2525"), "error" when none was recorded. */
+    /** String: the recorded {@link NextHop} as text ("mx:example.com", "smtp:[10.0.0.5]:2525"), "error" when none was recorded. */
     public static final String NEXT_HOP = "PosternNextHop";
     /** Instant: when the mail entered the outbound queue. */
     public static final String ARRIVAL = "PosternArrival";
@@ -77,8 +78,7 @@ public final class DeliveryHeaders {
         exchange.getIn().setHeader(RECIPIENTS, mail.getRecipients().stream().map(MailAddress::asString).toList());
         exchange.getIn().setHeader(RECIPIENT_DOMAINS, mail.getRecipients().stream()
             .map(recipient -> recipient.getDomain().asString().toLowerCase(java.util.Locale.ROOT)).distinct().toList());
-        exchange.getIn().setHeader(NEXT_HOP, mail.getAttribute(RoutingAttributes.NEXT_HOP)
-            .flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse("error"));
+        exchange.getIn().setHeader(NEXT_HOP, RoutingAttributes.nextHop(mail).orElse(new NextHop.NoRoute()).asString());
         exchange.getIn().setHeader(ARRIVAL, mail.getAttribute(DeliveryAttributes.ARRIVAL)
             .flatMap(attribute -> attribute.getValue().valueAs(Long.class)).map(Instant::ofEpochMilli)
             .orElse(Instant.ofEpochMilli(mail.getLastUpdated().getTime())));

@@ -11,6 +11,7 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.postern.config.Durations;
 import org.postern.config.HostName;
 import org.postern.config.KnownElements;
+import org.postern.queue.OutboundQueue;
 import org.postern.smtp.client.SmtpTimeouts;
 import org.postern.smtp.client.SourceAddress;
 
@@ -61,7 +62,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
     }
 
     public static DeliverySettings defaults() {
-        return new DeliverySettings("outbound", 20, HostName.localHostName(), RetrySchedule.DEFAULT, SmtpTimeouts.DEFAULT,
+        return new DeliverySettings(OutboundQueue.DEFAULT_NAME, 20, HostName.localHostName(), RetrySchedule.DEFAULT, SmtpTimeouts.DEFAULT,
             CacheLimits.DEFAULT, 20, TlsSettings.DEFAULT, Optional.empty(), 50, DEFAULT_DELAY_NOTICE);
     }
 
@@ -80,10 +81,7 @@ public record DeliverySettings(String queue, int threads, String heloName, Retry
         if (unknown.isPresent()) {
             throw new ConfigurationException(unknown.get());
         }
-        String queue = xml.getString("queue", d.queue()).trim();
-        if (!queue.matches("[A-Za-z0-9_.-]+")) {
-            throw invalid("queue", queue, "a queue name (letters, digits, . _ -)");
-        }
+        String queue = OutboundQueue.nameIn(xml);
         RetrySchedule retry;
         try {
             retry = new RetrySchedule(

@@ -73,28 +73,33 @@ public class NextHopTargets {
         return current;
     }
 
-    private CompletionStage<Resolution> lookup(String nextHop, String recipientDomain) throws Exception {
+    private CompletionStage<Resolution> lookup(String recorded, String recipientDomain) throws Exception {
         MxLookup mx = routing.mxLookup();
-        if (nextHop != null && nextHop.startsWith("mx:")) {
+        NextHop nextHop = parse(recorded);
+        if (nextHop instanceof NextHop.MxOf mxOf) {
             int port = table().mxPort();
-            return mx.lookup(nextHop.substring(3)).thenApply(result -> fromDns(nextHop, Protocol.SMTP, result, port));
+            return mx.lookup(mxOf.domain()).thenApply(result -> fromDns(mxOf, Protocol.SMTP, result, port));
         }
-        if (nextHop != null && (nextHop.startsWith("smtp:") || nextHop.startsWith("lmtp:") || nextHop.startsWith("camel:"))) {
-            return fromNextHop(nextHop, NextHop.parse(nextHop), mx);
+        if (nextHop instanceof NextHop.Camel camel) {
+            return CompletableFuture.completedFuture(new Resolution(DeliveryRoute.endpoint(camel, camel.endpoint()), null));
+        }
+        if (nextHop instanceof NextHop.Lmtp lmtp) {
+            return mx.hostAddresses(lmtp.host()).thenApply(result -> fromDns(lmtp, Protocol.LMTP, result, lmtp.port()));
+        }
+        if (nextHop instanceof NextHop.Relay relay) {
+            return (relay.lookupMx() ? mx.lookup(relay.host()) : mx.hostAddresses(relay.host()))
+                .thenApply(result -> fromDns(relay, Protocol.SMTP, result, relay.port()));
         }
         return table().resolve(recipientDomain).thenCompose(route -> fromRoute(route, mx));
     }
 
-    private static CompletionStage<Resolution> fromNextHop(String recorded, NextHop nextHop, MxLookup mx) {
-        if (nextHop instanceof NextHop.Camel camel) {
-            return CompletableFuture.completedFuture(new Resolution(DeliveryRoute.endpoint(recorded, camel.endpoint()), null));
+    /** The recorded next hop; none recorded, or text that is not one, is routed afresh like {@code error}. */
+    private static NextHop parse(String recorded) {
+        try {
+            return recorded == null ? new NextHop.NoRoute() : NextHop.parse(recorded);
+        } catch (IllegalArgumentException e) {
+            return new NextHop.NoRoute();
         }
-        if (nextHop instanceof NextHop.Lmtp lmtp) {
-            return mx.hostAddresses(lmtp.host()).thenApply(result -> fromDns(recorded, Protocol.LMTP, result, lmtp.port()));
-        }
-        NextHop.Relay relay = (NextHop.Relay) nextHop;
-        return (relay.lookupMx() ? mx.lookup(relay.host()) : mx.hostAddresses(relay.host()))
-            .thenApply(result -> fromDns(recorded, Protocol.SMTP, result, relay.port()));
     }
 
     private static CompletionStage<Resolution> fromRoute(Route route, MxLookup mx) {
@@ -110,10 +115,10 @@ public class NextHopTargets {
             return CompletableFuture.completedFuture(failure(SmtpReply.local(failed.permanent() ? 550 : 451, failed.status(), failed.text())));
         }
         return CompletableFuture.completedFuture(failure(SmtpReply.local(550, "5.3.5", "next hop of " + route.domain() + " is now "
-            + route.nextHop() + ", not a remote host")));
+            + route.nextHop().asString() + ", not a remote host")));
     }
 
-    private static Resolution fromDns(String nextHop, Protocol protocol, MxResult result, int port) {
+    private static Resolution fromDns(NextHop nextHop, Protocol protocol, MxResult result, int port) {
         if (result instanceof MxResult.Hosts hosts) {
             return new Resolution(new DeliveryRoute(nextHop, targets(hosts.hosts(), port), protocol, RouteOptions.NONE, Optional.empty()), null);
         }

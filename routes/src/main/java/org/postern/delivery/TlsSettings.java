@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.postern.routing.NextHop;
 import org.postern.smtp.client.TlsLevel;
 
 /**
@@ -27,7 +28,7 @@ import org.postern.smtp.client.TlsLevel;
  * {@code policy="encrypt"}, which used to verify the certificate and the MX host name, stops start-up saying to
  * write {@code level="verify"} (the same check) or {@code level="encrypt"} (TLS, any certificate).</p>
  */
-public record TlsSettings(TlsLevel level, Map<String, NextHopTls> byNextHop, Optional<String> caFile, boolean mtaSts,
+public record TlsSettings(TlsLevel level, Map<NextHop, NextHopTls> byNextHop, Optional<String> caFile, boolean mtaSts,
                           Optional<String> daneTrustAnchors) {
     public static final TlsSettings DEFAULT = new TlsSettings(TlsLevel.MAY, Map.of(), Optional.empty(), true, Optional.empty());
 
@@ -44,8 +45,8 @@ public record TlsSettings(TlsLevel level, Map<String, NextHopTls> byNextHop, Opt
 
     /** Only levels, as the tests and simple set-ups give them. */
     public static TlsSettings of(TlsLevel level, Map<String, TlsLevel> byNextHop) {
-        Map<String, NextHopTls> levels = new HashMap<>();
-        byNextHop.forEach((nextHop, nextHopLevel) -> levels.put(nextHop, new NextHopTls(nextHopLevel, List.of())));
+        Map<NextHop, NextHopTls> levels = new HashMap<>();
+        byNextHop.forEach((nextHop, nextHopLevel) -> levels.put(NextHop.parse(nextHop), new NextHopTls(nextHopLevel, List.of())));
         return new TlsSettings(level, levels, Optional.empty(), true, Optional.empty());
     }
 
@@ -55,24 +56,36 @@ public record TlsSettings(TlsLevel level, Map<String, NextHopTls> byNextHop, Opt
         }
         HierarchicalConfiguration<ImmutableNode> tls = xml.configurationAt("tls");
         TlsLevel level = level(tls, "tls", DEFAULT.level());
-        Map<String, NextHopTls> byNextHop = new HashMap<>();
+        Map<NextHop, NextHopTls> byNextHop = new HashMap<>();
         for (HierarchicalConfiguration<ImmutableNode> nextHop : tls.configurationsAt("nexthop")) {
             String name = nextHop.getString("[@name]", "").trim();
-            if (name.isEmpty()) {
-                throw DeliverySettings.invalid("tls/nexthop@name", name,
-                    "a next hop as recorded by ResolveNextHop, e.g. smtp:[10.0.0.5]:25 or mx:example.com");
-            }
+            NextHop named = recorded(name);
             TlsLevel nextHopLevel = level(nextHop, "tls/nexthop", null);
             if (nextHopLevel == null) {
                 throw DeliverySettings.invalid("tls/nexthop@level", "", TlsLevel.NAMES);
             }
-            byNextHop.put(name, new NextHopTls(nextHopLevel, match(nextHop, nextHopLevel)));
+            byNextHop.put(named, new NextHopTls(nextHopLevel, match(nextHop, nextHopLevel)));
         }
         String mtaSts = tls.getString("[@mtaSts]", "true").trim();
         if (!mtaSts.equals("true") && !mtaSts.equals("false")) {
             throw DeliverySettings.invalid("tls@mtaSts", mtaSts, "true or false");
         }
         return new TlsSettings(level, byNextHop, file(tls, "caFile"), mtaSts.equals("true"), file(tls, "daneTrustAnchors"));
+    }
+
+    /** A {@code <nexthop name>}: a next hop as routing records it (mx:domain, not the table's mx). */
+    private static NextHop recorded(String name) throws ConfigurationException {
+        String expected = "a next hop as recorded by ResolveNextHop, e.g. smtp:[10.0.0.5]:25 or mx:example.com";
+        NextHop nextHop;
+        try {
+            nextHop = NextHop.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw DeliverySettings.invalid("tls/nexthop@name", name, expected);
+        }
+        if (nextHop instanceof NextHop.Mx || nextHop instanceof NextHop.Error) {
+            throw DeliverySettings.invalid("tls/nexthop@name", name, expected);
+        }
+        return nextHop;
     }
 
     private static TlsLevel level(HierarchicalConfiguration<ImmutableNode> element, String name, TlsLevel fallback)

@@ -60,8 +60,8 @@ class DeliverySettingsTest {
         assertThat(settings.connectionCache()).isEqualTo(new DeliverySettings.CacheLimits(Duration.ofSeconds(5), 7, Duration.ofSeconds(60)));
         assertThat(settings.concurrencyPerDestination()).isEqualTo(4);
         assertThat(settings.tls().level()).isEqualTo(TlsLevel.NONE);
-        assertThat(settings.tls().byNextHop().get("smtp:[10.0.0.5]:25")).isEqualTo(new TlsSettings.NextHopTls(TlsLevel.ENCRYPT, List.of()));
-        assertThat(settings.tls().byNextHop().get("mx:bank.test"))
+        assertThat(settings.tls().byNextHop().get(org.postern.routing.NextHop.parse("smtp:[10.0.0.5]:25"))).isEqualTo(new TlsSettings.NextHopTls(TlsLevel.ENCRYPT, List.of()));
+        assertThat(settings.tls().byNextHop().get(org.postern.routing.NextHop.parse("mx:bank.test")))
             .isEqualTo(new TlsSettings.NextHopTls(TlsLevel.SECURE, List.of("bank.test", ".bank.test")));
         assertThat(settings.tls().caFile()).contains("ca.pem");
         assertThat(settings.tls().daneTrustAnchors()).contains("anchors.txt");
@@ -72,11 +72,30 @@ class DeliverySettingsTest {
     }
 
     @Test
+    void durationsShouldTakeJamesSyntax() throws Exception {
+        DeliverySettings settings = parse("<delivery><timeouts><rcpt>5 min</rcpt></timeouts><delayNotice>4 hours</delayNotice>"
+            + "<retry><giveUpAfter>1w</giveUpAfter></retry></delivery>");
+
+        assertThat(settings.timeouts().rcpt()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.delayNotice()).isEqualTo(Duration.ofHours(4));
+        assertThat(settings.retry().giveUpAfter()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void aNextHopNameShouldApplyToTheNextHopAsRoutingRecordsIt() throws Exception {
+        DeliverySettings settings = parse("<delivery><tls><nexthop name='smtp:[10.0.0.5]' level='encrypt'/>"
+            + "<nexthop name='mx:Bank.Test.' level='secure'/></tls></delivery>");
+
+        assertThat(settings.tls().byNextHop().get(org.postern.routing.NextHop.parse("smtp:[10.0.0.5]:25")).level()).isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(settings.tls().byNextHop().get(org.postern.routing.NextHop.parse("mx:bank.test")).level()).isEqualTo(TlsLevel.SECURE);
+    }
+
+    @Test
     void theOldPoliciesNoneAndMayShouldKeepWorking() throws Exception {
         DeliverySettings settings = parse("<delivery><tls policy='none'><nexthop name='mx:a.test' policy='may'/></tls></delivery>");
 
         assertThat(settings.tls().level()).isEqualTo(TlsLevel.NONE);
-        assertThat(settings.tls().byNextHop().get("mx:a.test").level()).isEqualTo(TlsLevel.MAY);
+        assertThat(settings.tls().byNextHop().get(org.postern.routing.NextHop.parse("mx:a.test")).level()).isEqualTo(TlsLevel.MAY);
     }
 
     @ParameterizedTest
@@ -84,9 +103,11 @@ class DeliverySettingsTest {
         "<delivery><threads>0</threads></delivery>|delivery.xml: <threads> = '0': must be a whole number, 1 or more",
         "<delivery><retry><first>soon</first></retry></delivery>|delivery.xml: <retry/first> = 'soon': must be a positive duration",
         "<delivery><retry><first>2h</first><max>1h</max></retry></delivery>|delivery.xml: <retry>: max (PT1H) must not be shorter than first (PT2H)",
-        "<delivery><timeouts><rcpt>5 min</rcpt></timeouts></delivery>|delivery.xml: <timeouts/rcpt> = '5 min'",
+        "<delivery><timeouts><rcpt>5 fortnights</rcpt></timeouts></delivery>|delivery.xml: <timeouts/rcpt> = '5 fortnights'",
         "<delivery><tls level='always'/></delivery>|delivery.xml: <tls@level> = 'always': must be none, may, encrypt, verify, secure or dane",
         "<delivery><tls><nexthop level='may'/></tls></delivery>|delivery.xml: <tls/nexthop@name> = ''",
+        "<delivery><tls><nexthop name='mx' level='may'/></tls></delivery>|delivery.xml: <tls/nexthop@name> = 'mx': must be a next hop as recorded",
+        "<delivery><tls><nexthop name='smtp:[h' level='may'/></tls></delivery>|delivery.xml: <tls/nexthop@name> = 'smtp:[h': must be a next hop as recorded",
         "<delivery><tls policy='encrypt'/></delivery>|delivery.xml: <tls@policy> = 'encrypt': must be replaced: policy=\"encrypt\" verified the certificate and the MX host name; write level=\"verify\"",
         "<delivery><tls><nexthop name='mx:a.test' policy='encrypt'/></tls></delivery>|delivery.xml: <tls/nexthop@policy> = 'encrypt': must be replaced",
         "<delivery><tls level='may' policy='may'/></delivery>|delivery.xml: <tls@policy> = 'may': must be left out",
@@ -100,7 +121,7 @@ class DeliverySettingsTest {
         "<delivery><tls levle='may'/></delivery>|delivery.xml: unknown attribute <tls@levle>; known there: caFile, daneTrustAnchors, level, mtaSts, policy",
         "<delivery><tls><nexthop name='mx:a.test' level='may' mach='a.test'/></tls></delivery>|delivery.xml: unknown attribute <tls/nexthop@mach>",
         "<delivery><queue>out bound</queue></delivery>|delivery.xml: <queue> = 'out bound'",
-        "<delivery><delayNotice>4 hours</delayNotice></delivery>|delivery.xml: <delayNotice> = '4 hours': must be a positive duration",
+        "<delivery><delayNotice>4.5h</delayNotice></delivery>|delivery.xml: <delayNotice> = '4.5h': must be a positive duration",
     })
     void aBadValueShouldBeRefusedNamingTheFileElementAndValue(String xml, String message) {
         assertThatThrownBy(() -> parse(xml)).isInstanceOf(ConfigurationException.class).hasMessageStartingWith(message);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postern.delivery.tls.TransportSecurity;
 import org.postern.dsn.DsnRequest;
+import org.postern.routing.NextHop;
 import org.postern.routing.RouteOptions;
 import org.postern.smtp.client.Credentials;
 import org.postern.smtp.client.Protocol;
@@ -68,7 +69,7 @@ class SmtpDeliveryTest {
     }
 
     private Map<String, RecipientOutcome> deliver(Envelope envelope, byte[] message, List<Target> targets) throws InterruptedException {
-        return delivery.deliver(envelope, message, DeliveryRoute.smtp(envelope.nextHop(), targets));
+        return delivery.deliver(envelope, message, DeliveryRoute.smtp(NextHop.parse(envelope.nextHop()), targets));
     }
 
     @AfterEach
@@ -376,7 +377,7 @@ class SmtpDeliveryTest {
             Optional.of(new Credentials("gw", "wrong")), Optional.empty());
 
         Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test", "b@dest.test"), MESSAGE,
-            DeliveryRoute.smtp("smtp:smtp.isp.test:25", List.of(target(first), target(second))).withOptions(credentials));
+            DeliveryRoute.smtp(NextHop.parse("smtp:smtp.isp.test:25"), List.of(target(first), target(second))).withOptions(credentials));
 
         assertThat(outcome.values()).extracting(RecipientOutcome::status).containsOnly(RecipientOutcome.Status.FAILED);
         assertThat(outcome.get("a@dest.test").reply().code()).isEqualTo(535);
@@ -390,7 +391,7 @@ class SmtpDeliveryTest {
             Optional.of(new Credentials("gw", "right")), Optional.of(InetAddress.getByName("127.0.0.7")));
 
         Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("a@dest.test"), MESSAGE,
-            DeliveryRoute.smtp("smtp:[smtp.isp.test]:25", List.of(target(smarthost))).withOptions(credentials));
+            DeliveryRoute.smtp(NextHop.parse("smtp:[smtp.isp.test]:25"), List.of(target(smarthost))).withOptions(credentials));
 
         assertThat(outcome.get("a@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(smarthost.authentications()).containsExactly("1 gw");
@@ -403,7 +404,7 @@ class SmtpDeliveryTest {
             .on("DOT", "full@", "452 4.2.2 <full@dest.test> over quota");
 
         Map<String, RecipientOutcome> outcome = delivery.deliver(envelope("ok@dest.test", "gone@dest.test", "full@dest.test"), MESSAGE,
-            new DeliveryRoute("lmtp:[store.dest.test]:24", List.of(target(store)), Protocol.LMTP, RouteOptions.NONE, Optional.empty()));
+            new DeliveryRoute(NextHop.parse("lmtp:[store.dest.test]:24"), List.of(target(store)), Protocol.LMTP, RouteOptions.NONE, Optional.empty()));
 
         assertThat(outcome.get("ok@dest.test").status()).isEqualTo(RecipientOutcome.Status.DELIVERED);
         assertThat(outcome.get("gone@dest.test").status()).isEqualTo(RecipientOutcome.Status.FAILED);

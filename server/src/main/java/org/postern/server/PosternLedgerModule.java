@@ -17,7 +17,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.webadmin.Routes;
 import org.postern.ledger.DeliveryLedger;
 import org.postern.ledger.JdbcDeliveryLedger;
-import org.postern.ledger.LedgerRoutes;
+import org.postern.admin.LedgerRoutes;
 import org.postern.ledger.LedgerSettings;
 import org.postern.ledger.NoDeliveryLedger;
 import org.slf4j.Logger;
@@ -47,11 +47,7 @@ public class PosternLedgerModule extends AbstractModule {
     @Provides
     @Singleton
     LedgerSettings settings(ConfigurationProvider configuration) throws ConfigurationException {
-        try {
-            return LedgerSettings.from(configuration.getConfiguration("ledger"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        return LedgerSettings.from(configuration.getConfiguration("ledger"));
     }
 
     @Provides

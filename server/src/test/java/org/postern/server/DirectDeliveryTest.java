@@ -38,7 +38,7 @@ class DirectDeliveryTest {
         slow = ScriptedSmtpPeer.start("127.0.0.82", 0).slowDataEnd(Duration.ofSeconds(4));
         Path conf = InJvmPostern.copyOfShippedConf(work.resolve("conf"));
         Files.writeString(conf.resolve("mailetcontainer.xml"), Files.readString(conf.resolve("mailetcontainer.xml"))
-            .replace("<queue>outbound</queue>", "<queue>parked</queue>"));
+            .replace("class=\"org.postern.queue.HandOffToOutbound\">", "class=\"org.postern.queue.HandOffToOutbound\"><queue>parked</queue>"));
         Files.writeString(conf.resolve("transport.xml"), "<transport>"
             + "<route domain='fast.test' action='smtp:[127.0.0.81]:" + fast.port() + "'/>"
             + "<route domain='slow.test' action='smtp:[127.0.0.82]:" + slow.port() + "'/>"

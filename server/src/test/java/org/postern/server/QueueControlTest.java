@@ -53,8 +53,14 @@ class QueueControlTest {
         Files.writeString(conf.resolve("relaydomains.xml"), domains + "</relaydomains>");
         Files.writeString(conf.resolve("transport.xml"),
             "<transport><route domain='.q.test' action='smtp:[127.0.0.91]:" + next.port() + "'/></transport>");
-        // deferred mail waits an hour for its next try: only queue control moves it
-        Files.writeString(conf.resolve("delivery.xml"), "<delivery><heloName>postern.test</heloName><retry><first>1h</first></retry></delivery>");
+        // deferred mail waits an hour for its next try: only queue control moves it; the outbound queue has another
+        // name, which the hand-off (every mail through the queue: no direct attempts), the routes and queue control take
+        Files.writeString(conf.resolve("delivery.xml"), "<delivery><queue>relayed</queue><heloName>postern.test</heloName>"
+            + "<retry><first>1h</first></retry></delivery>");
+        Path mailets = conf.resolve("mailetcontainer.xml");
+        String pipeline = Files.readString(mailets);
+        assertThat(pipeline).contains("<directAttempts>10</directAttempts>");
+        Files.writeString(mailets, pipeline.replace("<directAttempts>10</directAttempts>", "<directAttempts>0</directAttempts>"));
         postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw");
     }
 

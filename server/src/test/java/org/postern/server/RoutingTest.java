@@ -49,7 +49,7 @@ class RoutingTest {
         String handOff = "<mailet match=\"All\" class=\"org.postern.queue.HandOffToOutbound\">";
         assertThat(pipeline).contains(handOff);
         Files.writeString(mailets, pipeline.replace(handOff, "<mailet match=\"All\" class=\"ToRepository\">"
-            + "<repositoryPath>jpa://var/mail/relay-pending/</repositoryPath>").replace("<queue>outbound</queue>", ""));
+            + "<repositoryPath>jpa://var/mail/relay-pending/</repositoryPath>"));
         Files.writeString(conf.resolve("transport.xml"),
             "<transport><route domain='corp.test' action='smtp:[127.0.0.30]:2525'/></transport>");
         postern = InJvmPostern.start(conf, work.resolve("data")).withUser("example.test", SENDER, "pw");
@@ -75,6 +75,15 @@ class RoutingTest {
             .containsPattern("\"ttlSeconds\":(2[0-9][0-9]|300)[,}]");
         assertThat(table).contains("\"pattern\":\"corp.test\"").contains("\"line\":1").contains("\"nextHop\":\"smtp:[127.0.0.30]:2525\"");
         assertThat(nullMx).contains("\"nextHop\":\"error\"").contains("\"status\":\"5.1.10\"");
+    }
+
+    @Test
+    void whereWouldThisGoShouldAnswerABadDestinationWithJamesErrorBody() throws Exception {
+        WebAdminClient.Answer answer = WebAdminClient.get(postern.ports().webAdmin(), "/postern/nexthop/not%20a%20domain");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("\"type\":\"InvalidArgument\"")
+            .contains("\"message\":\"'not a domain' is neither an address nor a domain\"");
     }
 
     @Test

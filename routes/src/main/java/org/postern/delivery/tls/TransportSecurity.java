@@ -137,7 +137,7 @@ public class TransportSecurity implements AutoCloseable {
     }
 
     /** Step 1 above: the route's {@code tls}, else {@code delivery.xml}'s {@code <tls><nexthop>}, else {@code <tls level>}. */
-    public ConfiguredLevel configured(String nextHop, RouteOptions options) {
+    public ConfiguredLevel configured(NextHop nextHop, RouteOptions options) {
         TlsSettings.NextHopTls configured = settings.byNextHop().get(nextHop);
         List<String> match = !options.tlsMatch().isEmpty() ? options.tlsMatch()
             : configured != null && options.tls().isEmpty() ? configured.match() : List.of();
@@ -145,20 +145,20 @@ public class TransportSecurity implements AutoCloseable {
             return new ConfiguredLevel(options.tls().get(), match, "transport.xml route tls");
         }
         if (configured != null) {
-            return new ConfiguredLevel(configured.level(), match, "delivery.xml <tls><nexthop name=\"" + nextHop + "\">");
+            return new ConfiguredLevel(configured.level(), match, "delivery.xml <tls><nexthop name=\"" + nextHop.asString() + "\">");
         }
         return new ConfiguredLevel(settings.level(), match, "delivery.xml <tls level>");
     }
 
-    public RouteTls route(String nextHop, RouteOptions options, boolean requireTls) {
+    public RouteTls route(NextHop nextHop, RouteOptions options, boolean requireTls) {
         ConfiguredLevel configured = configured(nextHop, options);
         TlsLevel level = configured.level();
         List<String> match = configured.match();
-        NextHop parsed = nextHop.startsWith("mx:") ? new NextHop.Mx() : NextHop.parse(nextHop);
-        String domain = parsed instanceof NextHop.Relay relay ? relay.host()
-            : parsed instanceof NextHop.Lmtp lmtp ? lmtp.host() : nextHop.substring(nextHop.indexOf(':') + 1);
+        String domain = nextHop instanceof NextHop.MxOf mx ? mx.domain()
+            : nextHop instanceof NextHop.Relay relay ? relay.host()
+            : nextHop instanceof NextHop.Lmtp lmtp ? lmtp.host() : nextHop.asString();
         // the name whose MX RRset names the hosts (DANE needs it signed); none for a host named in the route
-        String mxOf = parsed instanceof NextHop.Mx ? domain : parsed instanceof NextHop.Relay relay && relay.lookupMx() ? relay.host() : null;
+        String mxOf = nextHop instanceof NextHop.MxOf ? domain : nextHop instanceof NextHop.Relay relay && relay.lookupMx() ? relay.host() : null;
         boolean namesSecure = true;
         if (level == TlsLevel.DANE && mxOf != null && dnssec != null) {
             DnssecLookup.Answer mx = await(dnssec.lookup(mxOf, Type.MX));
@@ -169,7 +169,7 @@ public class TransportSecurity implements AutoCloseable {
             namesSecure = mx instanceof DnssecLookup.Secure;
         }
         Optional<MtaStsPolicy> policy = Optional.empty();
-        if (mtaSts != null && settings.mtaSts() && nextHop.startsWith("mx:") && (level == TlsLevel.MAY || level == TlsLevel.DANE)) {
+        if (mtaSts != null && settings.mtaSts() && nextHop instanceof NextHop.MxOf && (level == TlsLevel.MAY || level == TlsLevel.DANE)) {
             policy = mtaSts.policy(domain).filter(found -> found.mode() != MtaStsPolicy.Mode.NONE);
         }
         return new RouteTls(domain, level, match, namesSecure, policy, requireTls, null);

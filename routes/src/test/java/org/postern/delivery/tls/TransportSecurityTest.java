@@ -129,7 +129,7 @@ class TransportSecurityTest {
     private Map<String, RecipientOutcome> deliver(String nextHop, boolean requireTls, Target... targets) throws Exception {
         Envelope envelope = new Envelope("Mail1", "s@example.test", List.of("a@" + nextHop.substring(3)), nextHop, Instant.now(),
             DsnRequest.NONE, java.util.Optional.empty(), requireTls);
-        return delivery.deliver(envelope, MESSAGE, DeliveryRoute.smtp(nextHop, List.of(targets)));
+        return delivery.deliver(envelope, MESSAGE, DeliveryRoute.smtp(org.postern.routing.NextHop.parse(nextHop), List.of(targets)));
     }
 
     private List<String> tlsLevels() {
@@ -262,7 +262,7 @@ class TransportSecurityTest {
         deliver("mx:sts.test", false, target(listed, "mx.sts.test"));
 
         assertThat(enforcePolicy.requests(POLICY_PATH) - before).isLessThanOrEqualTo(1);
-        assertThat(security.route("mx:sts.test", org.postern.routing.RouteOptions.NONE, false).mtaSts())
+        assertThat(security.route(org.postern.routing.NextHop.parse("mx:sts.test"), org.postern.routing.RouteOptions.NONE, false).mtaSts())
             .hasValueSatisfying(policy -> assertThat(policy.id()).isEqualTo("20261201T000000"));
     }
 

@@ -14,6 +14,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.server.core.configuration.FileConfigurationProvider;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.postern.acceptance.RelayDomains;
+import org.postern.config.HostName;
 import org.postern.delivery.DeliverySettings;
 import org.postern.dns.DnsSettings;
 import org.postern.ledger.LedgerSettings;
@@ -46,6 +47,7 @@ public final class ConfigurationCheck {
         read(findings, () -> RelayDomains.from(files.getConfiguration("relaydomains")));
         read(findings, () -> LedgerSettings.from(files.getConfiguration("ledger")));
         read(findings, () -> DnsSettings.from(files.getConfiguration("dnsservice")));
+        read(findings, () -> HostName.resolve(files));
         Path transport = conf.resolve(TransportTable.FILE);
         if (Files.isRegularFile(transport)) {
             read(findings, () -> {

@@ -373,7 +373,8 @@ public final class PipelineCheck {
             List<MailetUse> mailets = processor.mailets();
             for (MailetUse mailet : mailets) {
                 if (mailet.is(HAND_OFF)) {
-                    String queue = mailet.parameter("queue").orElse("outbound");
+                    // without a <queue> of its own the hand-off writes to delivery.xml's
+                    String queue = mailet.parameter("queue").map(String::trim).orElse(outboundQueue);
                     if (outboundQueue != null && !queue.equals(outboundQueue)) {
                         error(mailet.element(), mailet.describe() + " in processor \"" + processor.state() + "\"", "<queue> = '" + queue
                             + "', but the delivery routes read '" + outboundQueue + "' (delivery.xml <queue>): its mail would never "

@@ -19,11 +19,12 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.postern.delivery.DeliveryLog;
-import org.postern.delivery.DeliverySettings;
 import org.postern.delivery.Envelope;
 import org.postern.queue.DeliveryAttributes;
+import org.postern.queue.OutboundQueue;
 import org.postern.queue.QueueControl;
 import org.postern.queue.QueuedMail;
+import org.postern.routing.NextHop;
 import org.postern.routing.RoutingAttributes;
 import org.postern.server.AdministratorBounce;
 import org.slf4j.Logger;
@@ -94,7 +95,7 @@ public class StoreQueueControl implements QueueControl {
             attribute(mail, DeliveryAttributes.ATTEMPTS, Integer.class).orElse(0),
             entry.held() ? Optional.empty() : Optional.of(entry.due()), entry.held(),
             attribute(mail, DeliveryAttributes.LAST_REPLY, String.class),
-            attribute(mail, RoutingAttributes.NEXT_HOP, String.class)));
+            RoutingAttributes.nextHop(mail).map(NextHop::asString)));
     }
 
     @Override
@@ -130,14 +131,14 @@ public class StoreQueueControl implements QueueControl {
     }
 
     @Override
-    public int reroute(String domain, String nextHop) throws QueueException {
-        String recorded = nextHop.equals(MX) ? "mx:" + domain : nextHop;
+    public int reroute(String domain, NextHop nextHop) throws QueueException {
+        NextHop recorded = nextHop.routedFor(domain);
         Instant now = clock.instant();
-        return change("reroute " + domain + " to " + recorded, entry -> allRecipientsIn(entry.recipients(), domain),
+        return change("reroute " + domain + " to " + recorded.asString(), entry -> allRecipientsIn(entry.recipients(), domain),
             schedule -> schedule.held() ? schedule : new StoreMailQueue.Schedule(now, false),
             mail -> {
-                mail.setAttribute(new Attribute(RoutingAttributes.NEXT_HOP, AttributeValue.of(recorded)));
-                mail.setAttribute(new Attribute(RoutingAttributes.ROUTE, AttributeValue.of("re-routed by the administrator to " + recorded)));
+                RoutingAttributes.setNextHop(mail, recorded);
+                mail.setAttribute(new Attribute(RoutingAttributes.ROUTE, AttributeValue.of("re-routed by the administrator to " + recorded.asString())));
                 return mail;
             });
     }
@@ -179,7 +180,7 @@ public class StoreQueueControl implements QueueControl {
         StoreMailQueue queue = outbound;
         if (queue == null) {
             try {
-                String name = DeliverySettings.from(configuration.getConfiguration("delivery")).queue();
+                String name = OutboundQueue.name(configuration);
                 queue = queues.createQueue(MailQueueName.of(name));
             } catch (ConfigurationException e) {
                 throw new QueueException("cannot read delivery.xml: " + e.getMessage(), e);
@@ -210,7 +211,7 @@ public class StoreQueueControl implements QueueControl {
             .orElseGet(() -> mail.getLastUpdated().toInstant());
         return new Envelope(mail.getName(), mail.getMaybeSender().asString(""),
             mail.getRecipients().stream().map(Object::toString).toList(),
-            attribute(mail, RoutingAttributes.NEXT_HOP, String.class).orElse("error"), arrival);
+            RoutingAttributes.nextHop(mail).orElse(new NextHop.NoRoute()).asString(), arrival);
     }
 
     /** A recipient in {@code domain} itself, or with {@code subdomains} in a domain below it only (ETRN's @domain). */

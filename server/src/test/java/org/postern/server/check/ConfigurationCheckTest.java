@@ -70,9 +70,12 @@ class ConfigurationCheckTest {
                 "memory://var/mail/relayed/", "<processor state=\"relay\">: a relay processor must end with <mailet match=\"All\" "
                     + "class=\"org.postern.queue.HandOffToOutbound\"/>"),
             new Broken("a hand-off to a queue no delivery route reads", error, mc,
-                "<queue>outbound</queue>", "<queue>outgoing</queue>", "class=\"org.postern.queue.HandOffToOutbound\"",
+                "class=\"org.postern.queue.HandOffToOutbound\">", "class=\"org.postern.queue.HandOffToOutbound\"><queue>outgoing</queue>",
+                "class=\"org.postern.queue.HandOffToOutbound\"",
                 "<queue> = 'outgoing', but the delivery routes read 'outbound' (delivery.xml <queue>): its mail would never be "
                     + "delivered; make them the same"),
+            new Broken("a misspelt element of postern.xml", error, "postern.xml", "<postern>", "<postern><hostName>mx.example.org</hostName>",
+                null, "postern.xml: unknown element <hostName>; known at the top: hostname"),
             new Broken("an unknown element of the mailet container", error, mc,
                 "<threads>20</threads>", "<thread>20</thread>", "<thread>",
                 "<thread> in <spooler>: unknown element; known there: errorRepository, threads"),
@@ -138,6 +141,17 @@ class ConfigurationCheckTest {
     @Test
     void theShippedConfShouldHaveNeitherErrorsNorWarnings() {
         assertThat(ConfigurationCheck.run(SHIPPED_CONF)).isEmpty();
+    }
+
+    @Test
+    void aHandOffWithoutAQueueOfItsOwnShouldFollowDeliveryXml() throws Exception {
+        Path conf = copyOfShippedConf();
+        Path delivery = conf.resolve("delivery.xml");
+        String original = Files.readString(delivery);
+        Files.writeString(delivery, original.replace("<queue>outbound</queue>", "<queue>outgoing</queue>"));
+        assertThat(Files.readString(delivery)).as("the edit applies").isNotEqualTo(original);
+
+        assertThat(ConfigurationCheck.run(conf)).isEmpty();
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.queue.QueuedMail;
+import org.postern.routing.NextHop;
 import org.postern.routing.RoutingAttributes;
 
 /** Queue control and ETRN's flush on the outbound queue of a real store; every change checked after a reopen. */
@@ -120,7 +121,7 @@ class StoreQueueControlTest {
         queue("m2", "b@partner.test;c@other.test", "smtp:[10.0.0.5]:25", Duration.ofHours(1));
         queue("m3", "d@other.test", "mx:other.test", Duration.ofHours(1));
 
-        assertThat(control.reroute("partner.test", "smtp:[10.0.0.9]:2525")).isEqualTo(1);
+        assertThat(control.reroute("partner.test", NextHop.parse("smtp:[10.0.0.9]:2525"))).isEqualTo(1);
 
         assertThat(dueNow()).containsOnly(Map.entry("m1", true), Map.entry("m2", false), Map.entry("m3", false));
         Map<String, String> hops = control.list(Optional.empty(), Optional.empty(), 10).stream()
@@ -128,7 +129,7 @@ class StoreQueueControlTest {
         assertThat(hops).containsOnly(Map.entry("m1", "smtp:[10.0.0.9]:2525"), Map.entry("m2", "smtp:[10.0.0.5]:25"),
             Map.entry("m3", "mx:other.test"));
 
-        assertThat(control.reroute("partner.test", "mx")).isEqualTo(1);
+        assertThat(control.reroute("partner.test", new NextHop.Mx())).isEqualTo(1);
         assertThat(control.list(Optional.of("partner.test"), Optional.empty(), 10)).extracting(mail -> mail.nextHop().orElseThrow())
             .containsExactlyInAnyOrder("mx:partner.test", "smtp:[10.0.0.5]:25");
     }

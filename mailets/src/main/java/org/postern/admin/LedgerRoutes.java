@@ -1,4 +1,4 @@
-package org.postern.ledger;
+package org.postern.admin;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +8,9 @@ import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
-import org.postern.admin.AdminRequests;
+import org.postern.ledger.DeliveryLedger;
+import org.postern.ledger.LedgerEvent;
+import org.postern.ledger.LedgerQuery;
 
 import spark.Request;
 import spark.Response;
