@@ -1,6 +1,5 @@
 package org.postern.pop3;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
@@ -8,9 +7,7 @@ import java.util.Set;
 
 import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
-import org.apache.james.protocols.pop3.POP3Response;
 import org.apache.james.protocols.pop3.POP3Session;
-import org.apache.james.protocols.pop3.POP3StreamResponse;
 import org.apache.james.protocols.pop3.core.AbstractPOP3CommandHandler;
 import org.apache.james.protocols.pop3.core.POP3MessageCommandArguments;
 import org.apache.james.protocols.pop3.core.POP3MessageCommandDelegate;
@@ -20,8 +17,9 @@ import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
  * RETR (RFC 1939) with the message made ready for the wire in one pass over its bytes: a line starting with a dot
  * gets another, and the message ends with CRLF, exactly as James's {@code RetrCmdHandler} writes it (its
  * {@code ExtraDotInputStream} and {@code CRLFTerminatedInputStream}), but without their byte-at-a-time reads, which
- * cost more than the rest of a RETR together. The state, argument and deleted-message checks and their replies are
- * James's own ({@link POP3MessageCommandDelegate}). Listed in place of James's handler by {@link CoreCommands}.
+ * cost more than the rest of a RETR together ({@link WireMessage#of}). The state, argument and deleted-message
+ * checks and their replies are James's own ({@link POP3MessageCommandDelegate}). Listed in place of James's handler
+ * by {@link CoreCommands}.
  */
 public class RetrCommand extends AbstractPOP3CommandHandler {
     private static final Set<String> COMMANDS = Set.of("RETR");
@@ -33,7 +31,7 @@ public class RetrCommand extends AbstractPOP3CommandHandler {
             try (InputStream in = session.getUserMailbox().getMessage(data.getUid())) {
                 content = in.readAllBytes();
             }
-            return new POP3StreamResponse(POP3Response.OK_RESPONSE, "Message follows", new ByteArrayInputStream(onTheWire(content)));
+            return WireMessage.of(content);
         }
     };
 
@@ -45,37 +43,5 @@ public class RetrCommand extends AbstractPOP3CommandHandler {
     @Override
     public Collection<String> getImplCommands() {
         return COMMANDS;
-    }
-
-    /**
-     * The message as RETR sends it before the final dot line: a dot added before every dot that starts a line
-     * (a line starts after CRLF, and at the beginning), then CRLF added unless it already ends with CRLF (a lone CR
-     * gets its LF; a lone LF gets a CRLF after it, as James does).
-     */
-    static byte[] onTheWire(byte[] content) {
-        byte[] out = new byte[content.length + content.length / 16 + 4];
-        int length = 0;
-        boolean lineStart = true;
-        int previous = -1;
-        for (byte b : content) {
-            if (length + 3 > out.length) {
-                out = java.util.Arrays.copyOf(out, out.length * 2);
-            }
-            if (lineStart && b == '.') {
-                out[length++] = '.';
-            }
-            lineStart = previous == '\r' && b == '\n';
-            out[length++] = b;
-            previous = b;
-        }
-        int last = length > 0 ? out[length - 1] : 0;
-        int beforeLast = length > 1 ? out[length - 2] : 0;
-        if (last == '\r') {
-            out[length++] = '\n';
-        } else if (last != '\n' || beforeLast != '\r') {
-            out[length++] = '\r';
-            out[length++] = '\n';
-        }
-        return length == out.length ? out : java.util.Arrays.copyOf(out, length);
     }
 }

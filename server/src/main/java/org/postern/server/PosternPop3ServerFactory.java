@@ -2,33 +2,83 @@ package org.postern.server;
 
 import org.apache.james.pop3server.netty.POP3Server;
 import org.apache.james.pop3server.netty.POP3ServerFactory;
+import org.apache.james.protocols.api.ProtocolConfiguration;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
+import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.ChannelHandlerFactory;
+import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
+import org.apache.james.protocols.pop3.POP3Protocol;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
- * James's POP3 servers with the replies to pipelined commands flushed together: James flushes every reply, twice for
- * a RETR (status line, then the message), which made a pipelining client's RETRs cost a write system call each.
- * Netty's {@link FlushConsolidationHandler}, first in the pipeline, holds flushes while the commands of one read are
- * being answered (at most 256) and flushes once at the end of the read, or right after the reply when no read is in
- * progress; nothing waits longer than that. TLS (STLS) is added in front of it, so whole batches are encrypted.
+ * James's POP3 servers with two changes to how replies are written (bench/README.md, local delivery and POP3):
+ * <ul>
+ * <li>the replies to pipelined commands are flushed together: James flushes every reply, twice for a RETR (status
+ * line, then the message), which made a pipelining client's RETRs cost a write system call each. Netty's
+ * {@link FlushConsolidationHandler}, first in the pipeline, holds flushes while the commands of one read are being
+ * answered (at most 256) and flushes once at the end of the read, or right after the reply when no read is in
+ * progress; nothing waits longer than that. TLS (STLS) is added in front of it, so whole batches are encrypted;</li>
+ * <li>each session's transport is a {@link WholeReplyTransport}: a RETR's message goes out as one buffer.</li>
+ * </ul>
  */
 public class PosternPop3ServerFactory extends POP3ServerFactory {
     static final String FLUSH_CONSOLIDATION = "flushConsolidation";
 
     @Override
     protected POP3Server createServer() {
-        return new POP3Server() {
+        return new PosternPop3Server();
+    }
+
+    /** James's {@link POP3Server} with the frame handler and the transport above. */
+    static class PosternPop3Server extends POP3Server {
+        private POP3Protocol protocol;
+
+        @Override
+        protected void preInit() throws Exception {
+            super.preInit();
+            protocol = new POP3Protocol(getProtocolHandlerChain(), new Configuration());
+        }
+
+        @Override
+        protected ChannelHandlerFactory createFrameHandlerFactory() {
+            ChannelHandlerFactory lines = new AllButStartTlsLineChannelHandlerFactory("stls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH);
+            return pipeline -> {
+                pipeline.addFirst(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
+                return lines.create(pipeline);
+            };
+        }
+
+        @Override
+        protected ChannelInboundHandlerAdapter createCoreHandler() {
+            return new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, getEncryption(), false) {
+                @Override
+                protected ProtocolSession createSession(ChannelHandlerContext ctx) {
+                    return protocol.newSession(new WholeReplyTransport(ctx.channel(), secure, proxyRequired));
+                }
+            };
+        }
+
+        /** What James's POP3 server tells its protocol (its own configuration class is private). */
+        private class Configuration implements ProtocolConfiguration {
             @Override
-            protected ChannelHandlerFactory createFrameHandlerFactory() {
-                ChannelHandlerFactory lines = new AllButStartTlsLineChannelHandlerFactory("stls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH);
-                return pipeline -> {
-                    pipeline.addFirst(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
-                    return lines.create(pipeline);
-                };
+            public String getHelloName() {
+                return PosternPop3Server.this.getHelloName();
             }
-        };
+
+            @Override
+            public String getGreeting() {
+                return null;
+            }
+
+            @Override
+            public String getSoftwareName() {
+                return "JAMES POP3 Server ";
+            }
+        }
     }
 }

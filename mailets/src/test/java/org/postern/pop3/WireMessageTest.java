@@ -3,6 +3,7 @@ package org.postern.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
@@ -12,10 +13,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** RETR's bytes are James's, byte for byte: the same as its dot-stuffing and CRLF-terminating streams give. */
-class RetrCommandTest {
+/**
+ * RETR's bytes are James's, byte for byte: the same as its dot-stuffing and CRLF-terminating streams give, then
+ * {@code POP3StreamResponse}'s final dot line.
+ */
+class WireMessageTest {
     static byte[] james(byte[] content) throws Exception {
-        return new CRLFTerminatedInputStream(new ExtraDotInputStream(new ByteArrayInputStream(content))).readAllBytes();
+        return new SequenceInputStream(new CRLFTerminatedInputStream(new ExtraDotInputStream(new ByteArrayInputStream(content))),
+            new ByteArrayInputStream(".\r\n".getBytes(StandardCharsets.US_ASCII))).readAllBytes();
+    }
+
+    static byte[] postern(byte[] content) {
+        return WireMessage.of(content).getStream().readAllBytes();
     }
 
     @ParameterizedTest
@@ -24,7 +33,7 @@ class RetrCommandTest {
     void theBytesShouldBeJamesesForTheseMessages(String message) throws Exception {
         byte[] content = message.getBytes(StandardCharsets.ISO_8859_1);
 
-        assertThat(RetrCommand.onTheWire(content)).isEqualTo(james(content));
+        assertThat(postern(content)).isEqualTo(james(content));
     }
 
     @Test
@@ -32,12 +41,19 @@ class RetrCommandTest {
         Random random = new Random(42);
         byte[] alphabet = {'.', '\r', '\n', 'a', ' ', (byte) 0xe9};
         for (int round = 0; round < 5_000; round++) {
-            byte[] content = new byte[random.nextInt(60)];
+            byte[] content = new byte[random.nextInt(round < 4_900 ? 60 : 600)];
             for (int i = 0; i < content.length; i++) {
                 content[i] = alphabet[random.nextInt(alphabet.length)];
             }
 
-            assertThat(RetrCommand.onTheWire(content)).as("round %d", round).isEqualTo(james(content));
+            assertThat(postern(content)).as("round %d", round).isEqualTo(james(content));
         }
+    }
+
+    @Test
+    void aMessageOfDotLinesShouldGrowTheBufferAndStayJameses() throws Exception {
+        byte[] content = "\r\n.".repeat(300).getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(postern(content)).isEqualTo(james(content));
     }
 }
