@@ -3,9 +3,7 @@ package org.postern.pop3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -13,17 +11,14 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
-import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.model.FetchGroup;
-import org.apache.james.mailbox.model.MessageRange;
-import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.pop3server.mailbox.MailboxAdapter;
 import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
 
 /**
  * A POP3 session's mailbox that, when a message's content is asked for and not at hand, reads it together with the
- * messages that follow it in the session's listing, in one query to the mailbox store: POP3 clients fetch their
- * messages in order, and a query per RETR cost about half of a RETR (bench/README.md, local delivery and POP3).
+ * messages that follow it in the session's listing, in one query to the mailbox store ({@link MessageContents}): POP3
+ * clients fetch their messages in order, and a query per RETR cost about half of a RETR (bench/README.md, local
+ * delivery and POP3).
  * What is read ahead is bounded per session ({@link #BUDGET_BYTES}, {@link #MAX_MESSAGES}; one message is always
  * read, however big) and dropped as it is served or when the next batch is read. Messages in James's store never
  * change once stored, and the session holds the maildrop lock, so no other session deletes them meanwhile.
@@ -32,19 +27,20 @@ public class ReadAheadMailbox extends MailboxAdapter {
     static final long BUDGET_BYTES = 1024 * 1024;
     static final int MAX_MESSAGES = 64;
 
-    private final MailboxManager mailboxManager;
     private final MessageManager manager;
     private final MailboxSession session;
+    private final MessageContents contents;
     private final Pop3Metrics metrics;
     private List<MessageMetaData> listing = List.of();
     private Map<String, Integer> position = Map.of();
     private final Map<String, byte[]> ahead = new HashMap<>();
 
-    public ReadAheadMailbox(MailboxManager mailboxManager, MessageManager manager, MailboxSession session, Pop3Metrics metrics) {
+    public ReadAheadMailbox(MailboxManager mailboxManager, MessageManager manager, MailboxSession session, MessageContents contents,
+                            Pop3Metrics metrics) {
         super(mailboxManager, manager, session);
-        this.mailboxManager = mailboxManager;
         this.manager = manager;
         this.session = session;
+        this.contents = contents;
         this.metrics = metrics;
     }
 
@@ -90,38 +86,8 @@ public class ReadAheadMailbox extends MailboxAdapter {
             bytes += listing.get(last).getSize();
         }
         ahead.clear();
-        MessageRange range = MessageRange.range(uidAt(first), uidAt(last));
         metrics.mailboxRead();
-        try {
-            mailboxManager.startProcessingRequest(session);
-            Iterator<MessageResult> results = manager.getMessages(range, FetchGroup.FULL_CONTENT, session);
-            while (results.hasNext()) {
-                MessageResult result = results.next();
-                try (InputStream in = result.getFullContent().getInputStream()) {
-                    ahead.put(String.valueOf(result.getUid().asLong()), readFully(in, result.getSize()));
-                }
-            }
-        } catch (MailboxException e) {
-            throw new IOException("Unable to retrieve messages " + range, e);
-        } finally {
-            mailboxManager.endProcessingRequest(session);
-        }
-    }
-
-    /** The stream's bytes into an array of the size the store gave (a growing buffer cost a copy per message). */
-    static byte[] readFully(InputStream in, long size) throws IOException {
-        if (size <= 0 || size > Integer.MAX_VALUE - 16) {
-            return in.readAllBytes();
-        }
-        byte[] content = new byte[(int) size];
-        int read = in.readNBytes(content, 0, content.length);
-        byte[] rest = in.readAllBytes();
-        if (read == content.length && rest.length == 0) {
-            return content;
-        }
-        byte[] whole = Arrays.copyOf(content, read + rest.length);
-        System.arraycopy(rest, 0, whole, read, rest.length);
-        return whole;
+        contents.read(manager, session, uidAt(first), uidAt(last), (uid, content) -> ahead.put(String.valueOf(uid.asLong()), content));
     }
 
     private MessageUid uidAt(int index) {

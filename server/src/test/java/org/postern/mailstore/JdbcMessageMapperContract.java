@@ -2,16 +2,22 @@ package org.postern.mailstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.mail.Flags;
 
 import org.apache.james.mailbox.MessageManager.FlagsUpdateMode;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.FlagsBuilder;
+import org.apache.james.mailbox.jpa.JPAId;
 import org.apache.james.mailbox.model.UpdatedFlags;
 import org.apache.james.mailbox.store.FlagsUpdateCalculator;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.mail.model.MapperProvider;
 import org.apache.james.mailbox.store.mail.model.MessageMapperTest;
 import org.apache.james.utils.UpdatableTickingClock;
@@ -125,5 +131,19 @@ abstract class JdbcMessageMapperContract extends MessageMapperTest {
         assertUpdate(messageMapper.updateFlags(benwaInboxMailbox, message1.getUid(),
                 new FlagsUpdateCalculator(new Flags(USER_FLAG), FlagsUpdateMode.REMOVE)),
             message1.getModSeq(), new Flags(), new Flags());
+    }
+
+    @Test
+    void pop3ShouldReadTheFullContentOfARunOfUidsInOneMailbox() throws Exception {
+        saveMessages();
+        Map<MessageUid, byte[]> read = new LinkedHashMap<>();
+
+        new JdbcMessageContents(database().database).read((JPAId) benwaInboxMailbox.getMailboxId(), message2.getUid(), message4.getUid(),
+            read::put);
+
+        assertThat(read.keySet()).containsExactly(message2.getUid(), message3.getUid(), message4.getUid());
+        for (MailboxMessage message : List.of(message2, message3, message4)) {
+            assertThat(read.get(message.getUid())).isEqualTo(message.getFullContent().readAllBytes());
+        }
     }
 }
