@@ -22,6 +22,8 @@
 #        EXTRA_DB_PROPS (extra james-database.properties lines, for OpenJPA experiments)
 #        PROFILE_POP3 (0; 1 = after the POP3 step, 16 pipelined passes on the warm server, the last 10 recorded by
 #        JFR at 1 ms sampling into the run folder's pop3-warm.jfr, RETR/s of each pass printed)
+#        NMT (0; 1 = the JVM's native memory tracking: its summary and the heap's, after the run, into the run
+#        folder's memory.txt, printed)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
@@ -94,6 +96,7 @@ JOURNAL=$RUN/data/store/delivery-journal.log   # LocalDeliveryOnce's default jou
 (cd "$ROOT" && mvn -B -q -o -DskipTests package) >&2 && touch "$ROOT/server/target/postern-server.jar"
 JFR_OPTS=()
 { [ "${JFR:-0}" = 1 ] || [ "${PROFILE_POP3:-0}" = 1 ]; } && JFR_OPTS=(-XX:FlightRecorderOptions=stackdepth=256)
+[ "${NMT:-0}" = 1 ] && JFR_OPTS+=(-XX:NativeMemoryTracking=summary)
 start_ns=$(date +%s%N)
 POSTERN_JAVA_OPTS="${POSTERN_JAVA_OPTS:-} ${JFR_OPTS[*]}" "$ROOT/bin/postern" start --conf "$RUN/conf" --data "$RUN/data" \
   > "$RUN/postern.log" 2>&1 &
@@ -156,6 +159,10 @@ wait $LOAD_PID || say "smtp-source (load) failed"
 jfr stop under-load
 
 echo "{\"label\": \"postern/memory\", \"rss_mb\": $(awk '/VmRSS/ {print int($2/1024)}' /proc/$JPID/status)}" >> "$RESULTS"
+if [ "${NMT:-0}" = 1 ]; then
+  { jcmd "$JPID" GC.heap_info; jcmd "$JPID" VM.native_memory summary; } > "$RUN/memory.txt" 2>&1 || true
+  cat "$RUN/memory.txt" >&2
+fi
 kill $PID; wait $PID 2>/dev/null || true; PID=
 
 # ---------------------------------------------------------------- the yardstick: Postfix -> LMTP -> Dovecot
