@@ -3,6 +3,8 @@ package org.postern.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.james.protocols.pop3.POP3Response;
@@ -12,30 +14,48 @@ import org.postern.pop3.WireMessage;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.stream.ChunkedStream;
 
-/** What the POP3 transport hands to Netty: a RETR's message as one buffer, any other stream as James does. */
+/** What the POP3 transport hands to Netty: a RETR's message as one buffer wrapping its array, any other stream read whole. */
 class WholeReplyTransportTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final WholeReplyTransport transport = new WholeReplyTransport(channel, null, false);
 
     @Test
-    void aMessageInWireFormShouldGoOutAsTheStatusLineThenOneBufferOfItsBytes() {
+    void aRetrReplyShouldGoOutAsTheStatusLineThenOneDirectBufferOfItsWireBytes() {
         byte[] content = "Subject: x\r\n\r\n.dot\r\nend".getBytes(StandardCharsets.US_ASCII);
 
         transport.writeResponse(WireMessage.of(content), null);
 
         assertThat(text(channel.readOutbound())).isEqualTo("+OK Message follows\r\n");
-        assertThat(text(channel.readOutbound())).isEqualTo("Subject: x\r\n\r\n..dot\r\nend\r\n.\r\n");
+        ByteBuf message = channel.readOutbound();
+        assertThat(message.isDirect()).as("written into the buffer the socket sends from").isTrue();
+        assertThat(text(message)).isEqualTo("Subject: x\r\n\r\n..dot\r\nend\r\n.\r\n");
         assertThat((Object) channel.readOutbound()).isNull();
     }
 
     @Test
-    void anyOtherStreamShouldBeChunkedAsJamesDoes() {
-        transport.writeResponse(new POP3StreamResponse(POP3Response.OK_RESPONSE, "", new ByteArrayInputStream(new byte[] {'x'})), null);
+    void anyOtherStreamShouldGoOutWholeInOneBufferToo() {
+        byte[] top = "Subject: x\r\n\r\n.\r\n".getBytes(StandardCharsets.US_ASCII);
+
+        transport.writeResponse(new POP3StreamResponse(POP3Response.OK_RESPONSE, "", new ByteArrayInputStream(top)), null);
 
         assertThat(text(channel.readOutbound())).isEqualTo("+OK \r\n");
-        assertThat((Object) channel.readOutbound()).isInstanceOf(ChunkedStream.class);
+        assertThat(text(channel.readOutbound())).isEqualTo("Subject: x\r\n\r\n.\r\n.\r\n");
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void aStreamThatFailsShouldEndTheSession() {
+        transport.writeResponse(new POP3StreamResponse(POP3Response.OK_RESPONSE, "", new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("store gone");
+            }
+        }), null);
+
+        assertThat(text(channel.readOutbound())).isEqualTo("+OK \r\n");
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.isOpen()).isFalse();
     }
 
     private static String text(Object written) {
