@@ -10,13 +10,26 @@ import sys
 
 
 def load(path):
-    rows = {}
+    """The last record of each label, and every record of each label (POP3 RETR runs several passes)."""
+    rows, passes = {}, {}
     for line in open(path):
         line = line.strip()
         if line:
             r = json.loads(line)
             rows[r["label"]] = r
-    return rows
+            passes.setdefault(r["label"], []).append(r)
+    return rows, passes
+
+
+def median_rate(passes, label):
+    """The median RETR/s of a label's passes, and how it reads in the table: 'median (min-max of N)'."""
+    rates = sorted(r["retr_msgs_per_s"] for r in passes.get(label, []) if r.get("retr_msgs_per_s"))
+    if not rates:
+        return None, "n/a"
+    n = len(rates)
+    median = rates[n // 2] if n % 2 else (rates[n // 2 - 1] + rates[n // 2]) / 2
+    spread = f" ({fmt(rates[0])}–{fmt(rates[-1])} over {n})" if n > 1 else ""
+    return median, fmt(median) + spread
 
 
 def get(rows, label, *keys):
@@ -56,7 +69,7 @@ def latency(rows, label, key):
 
 
 def main():
-    rows = load(sys.argv[1])
+    rows, passes = load(sys.argv[1])
     out = []
 
     def row(figure, ours, theirs, r):
@@ -77,10 +90,11 @@ def main():
         ratio(pq[-1] if pq else None, yq[-1] if yq else None) + " (last quarter)")
     for mode, name in (("poplib", "sequential (poplib)"), ("pipelined", "pipelined (window 32)")):
         a, b = rows.get(f"postern/{mode}", {}), rows.get(f"dovecot/{mode}", {})
-        row(f"POP3 RETR of {a.get('msgs') or b.get('msgs')} msgs, {name}: RETR/s",
-            fmt(a.get("retr_msgs_per_s")) + (f" ({a['error']})" if a.get("error") else ""),
-            fmt(b.get("retr_msgs_per_s")) + (f" ({b['error']})" if b.get("error") else ""),
-            ratio(a.get("retr_msgs_per_s"), b.get("retr_msgs_per_s")))
+        (am, at), (bm, bt) = median_rate(passes, f"postern/{mode}"), median_rate(passes, f"dovecot/{mode}")
+        row(f"POP3 RETR of {a.get('msgs') or b.get('msgs')} msgs, {name}: RETR/s, median of the passes",
+            at + (f" ({a['error']})" if a.get("error") else ""),
+            bt + (f" ({b['error']})" if b.get("error") else ""),
+            ratio(am, bm))
     a, b = rows.get("postern/login-stat", {}), rows.get("dovecot/login-stat", {})
     am, bm = get(rows, "postern/login-stat", "login_stat_s", "median"), get(rows, "dovecot/login-stat", "login_stat_s", "median")
     row(f"POP3 login + STAT of {a.get('count') or b.get('count')} msgs, median of {a.get('probes')}",
