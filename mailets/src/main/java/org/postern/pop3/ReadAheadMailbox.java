@@ -16,7 +16,7 @@ import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
 
 /**
  * A POP3 session's mailbox that, when a message's content is asked for and not at hand, reads it together with the
- * messages that follow it in the session's listing, in one query to the mailbox store ({@link MessageContents}): POP3
+ * messages that follow it in the session's listing, in one query to the mailbox store ({@link MaildropReader}): POP3
  * clients fetch their messages in order, and a query per RETR cost about half of a RETR (bench/README.md, local
  * delivery and POP3).
  * What is read ahead is bounded per session ({@link #BUDGET_BYTES}, {@link #MAX_MESSAGES}; one message is always
@@ -29,25 +29,28 @@ public class ReadAheadMailbox extends MailboxAdapter {
 
     private final MessageManager manager;
     private final MailboxSession session;
-    private final MessageContents contents;
+    private final MaildropReader maildrop;
     private final Pop3Metrics metrics;
     private List<MessageMetaData> listing = List.of();
     private Map<String, Integer> position = Map.of();
     private final Map<String, byte[]> ahead = new HashMap<>();
 
-    public ReadAheadMailbox(MailboxManager mailboxManager, MessageManager manager, MailboxSession session, MessageContents contents,
+    public ReadAheadMailbox(MailboxManager mailboxManager, MessageManager manager, MailboxSession session, MaildropReader maildrop,
                             Pop3Metrics metrics) {
         super(mailboxManager, manager, session);
         this.manager = manager;
         this.session = session;
-        this.contents = contents;
+        this.maildrop = maildrop;
         this.metrics = metrics;
     }
 
-    /** The listing the session works on (James asks for it at login and at RSET), kept to know what follows. */
+    /**
+     * The listing the session works on (James asks for it at login and at RSET), from the {@link MaildropReader},
+     * kept to know what follows.
+     */
     @Override
     public List<MessageMetaData> getMessages() throws IOException {
-        List<MessageMetaData> messages = super.getMessages();
+        List<MessageMetaData> messages = maildrop.list(manager, session);
         Map<String, Integer> index = new HashMap<>(messages.size() * 2);
         for (int i = 0; i < messages.size(); i++) {
             index.put(messages.get(i).getUid(), i);
@@ -87,7 +90,7 @@ public class ReadAheadMailbox extends MailboxAdapter {
         }
         ahead.clear();
         metrics.mailboxRead();
-        contents.read(manager, session, uidAt(first), uidAt(last), (uid, content) -> ahead.put(String.valueOf(uid.asLong()), content));
+        maildrop.read(manager, session, uidAt(first), uidAt(last), (uid, content) -> ahead.put(String.valueOf(uid.asLong()), content));
     }
 
     private MessageUid uidAt(int index) {

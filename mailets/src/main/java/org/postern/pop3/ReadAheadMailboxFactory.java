@@ -12,18 +12,18 @@ import org.apache.james.protocols.pop3.mailbox.Mailbox;
 /** James's POP3 server opens each session's mailbox through this: a {@link ReadAheadMailbox}. */
 public class ReadAheadMailboxFactory implements MailboxAdapterFactory {
     private final MailboxManager mailboxManager;
-    private final MessageContents contents;
+    private final MaildropReader maildrop;
     private final Pop3Metrics metrics;
 
     @Inject
-    public ReadAheadMailboxFactory(@Named("mailboxmanager") MailboxManager mailboxManager, MessageContents contents, Pop3Metrics metrics) {
+    public ReadAheadMailboxFactory(@Named("mailboxmanager") MailboxManager mailboxManager, MaildropReader maildrop, Pop3Metrics metrics) {
         this.mailboxManager = mailboxManager;
-        this.contents = contents;
+        this.maildrop = maildrop;
         this.metrics = metrics;
     }
 
     @Override
     public Mailbox create(MessageManager manager, MailboxSession session) {
-        return new ReadAheadMailbox(mailboxManager, manager, session, contents, metrics);
+        return new ReadAheadMailbox(mailboxManager, manager, session, maildrop, metrics);
     }
 }

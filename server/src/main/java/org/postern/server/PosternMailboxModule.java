@@ -62,12 +62,12 @@ import org.apache.james.utils.MailboxManagerDefinition;
 
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.postern.mailstore.JdbcMailboxSessionMapperFactory;
-import org.postern.mailstore.JdbcMessageContents;
+import org.postern.mailstore.JdbcMaildropReader;
 import org.postern.mailstore.JdbcModSeqProvider;
 import org.postern.mailstore.JdbcUidProvider;
 import org.postern.mailstore.MailboxDatabase;
 import org.postern.mailstore.PosternMailboxManager;
-import org.postern.pop3.MessageContents;
+import org.postern.pop3.MaildropReader;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -113,7 +113,7 @@ public class PosternMailboxModule extends AbstractModule {
     }
 
     private void bindStore() {
-        bind(MessageContents.class).to(JdbcMessageContents.class);
+        bind(MaildropReader.class).to(JdbcMaildropReader.class);
         bind(JdbcMailboxSessionMapperFactory.class).in(Scopes.SINGLETON);
         bind(PosternMailboxManager.class).in(Scopes.SINGLETON);
         bind(JVMMailboxPathLocker.class).in(Scopes.SINGLETON);

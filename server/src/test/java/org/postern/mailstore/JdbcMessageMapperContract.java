@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import javax.mail.Flags;
 
@@ -20,6 +21,7 @@ import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.mail.model.MapperProvider;
 import org.apache.james.mailbox.store.mail.model.MessageMapperTest;
+import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
 import org.apache.james.utils.UpdatableTickingClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,11 +136,23 @@ abstract class JdbcMessageMapperContract extends MessageMapperTest {
     }
 
     @Test
+    void pop3ShouldListEveryMessageOfOneMailboxWithItsSizeInUidOrder() throws Exception {
+        saveMessages();
+
+        List<MessageMetaData> listing = new JdbcMaildropReader(database().database).list((JPAId) benwaInboxMailbox.getMailboxId());
+
+        assertThat(listing).extracting(MessageMetaData::getUid).containsExactly(
+            Stream.of(message1, message2, message3, message4, message5).map(m -> String.valueOf(m.getUid().asLong())).toArray(String[]::new));
+        assertThat(listing).extracting(MessageMetaData::getSize).containsExactly(
+            Stream.of(message1, message2, message3, message4, message5).map(MailboxMessage::getFullContentOctets).toArray(Long[]::new));
+    }
+
+    @Test
     void pop3ShouldReadTheFullContentOfARunOfUidsInOneMailbox() throws Exception {
         saveMessages();
         Map<MessageUid, byte[]> read = new LinkedHashMap<>();
 
-        new JdbcMessageContents(database().database).read((JPAId) benwaInboxMailbox.getMailboxId(), message2.getUid(), message4.getUid(),
+        new JdbcMaildropReader(database().database).read((JPAId) benwaInboxMailbox.getMailboxId(), message2.getUid(), message4.getUid(),
             read::put);
 
         assertThat(read.keySet()).containsExactly(message2.getUid(), message3.getUid(), message4.getUid());

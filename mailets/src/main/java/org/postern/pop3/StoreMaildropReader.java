@@ -2,8 +2,10 @@ package org.postern.pop3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 import javax.inject.Inject;
@@ -17,14 +19,33 @@ import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
 
-/** Messages' bytes through James's mailbox manager: a full-content fetch of the range, whatever the store. */
-public class StoreContents implements MessageContents {
+/** A maildrop through James's mailbox manager, whatever the store: its listing, and full-content fetches of ranges. */
+public class StoreMaildropReader implements MaildropReader {
     private final MailboxManager mailboxManager;
 
     @Inject
-    public StoreContents(@Named("mailboxmanager") MailboxManager mailboxManager) {
+    public StoreMaildropReader(@Named("mailboxmanager") MailboxManager mailboxManager) {
         this.mailboxManager = mailboxManager;
+    }
+
+    @Override
+    public List<MessageMetaData> list(MessageManager mailbox, MailboxSession session) throws IOException {
+        try {
+            mailboxManager.startProcessingRequest(session);
+            Iterator<MessageResult> results = mailbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
+            List<MessageMetaData> listing = new ArrayList<>();
+            while (results.hasNext()) {
+                MessageResult result = results.next();
+                listing.add(new MessageMetaData(String.valueOf(result.getUid().asLong()), result.getSize()));
+            }
+            return listing;
+        } catch (MailboxException e) {
+            throw new IOException("Unable to retrieve messages", e);
+        } finally {
+            mailboxManager.endProcessingRequest(session);
+        }
     }
 
     @Override

@@ -9,12 +9,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Reading a message's bytes into an array of the size the store gave: exact, too small and too big a size. */
-class StoreContentsTest {
+class StoreMaildropReaderTest {
     @ParameterizedTest(name = "size {1} for {0}")
     @CsvSource({"hello world, 11", "hello world, 5", "hello world, 40", "hello world, 0", "'', 0", "'', 3"})
     void readFullyShouldReturnExactlyTheStreamsBytes(String text, long size) throws Exception {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
 
-        assertThat(StoreContents.readFully(new ByteArrayInputStream(bytes), size)).isEqualTo(bytes);
+        assertThat(StoreMaildropReader.readFully(new ByteArrayInputStream(bytes), size)).isEqualTo(bytes);
     }
 }
