@@ -25,8 +25,8 @@
 #        EXTRA_DB_PROPS (extra james-database.properties lines, for OpenJPA experiments)
 #        PROFILE_POP3 (0; 1 = after the POP3 step, 16 pipelined passes on the warm server, the last 10 recorded by
 #        JFR at 1 ms sampling into the run folder's pop3-warm.jfr, RETR/s of each pass printed)
-#        NMT (0; 1 = the JVM's native memory tracking: its summary and the heap's, after the run, into the run
-#        folder's memory.txt, printed)
+#        NMT (0; 1 = the JVM's native memory tracking: its summary, the heap's and the heap's top classes, after the
+#        run, into the run folder's memory.txt, printed)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
@@ -168,7 +168,8 @@ jfr stop under-load
 
 echo "{\"label\": \"postern/memory\", \"rss_mb\": $(awk '/VmRSS/ {print int($2/1024)}' /proc/$JPID/status)}" >> "$RESULTS"
 if [ "${NMT:-0}" = 1 ]; then
-  { jcmd "$JPID" GC.heap_info; jcmd "$JPID" VM.native_memory summary; } > "$RUN/memory.txt" 2>&1 || true
+  { jcmd "$JPID" GC.heap_info; jcmd "$JPID" VM.native_memory summary; jcmd "$JPID" GC.class_histogram | head -n 30; } \
+    > "$RUN/memory.txt" 2>&1 || true
   cat "$RUN/memory.txt" >&2
 fi
 kill $PID; wait $PID 2>/dev/null || true; PID=
