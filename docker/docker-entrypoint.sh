@@ -214,7 +214,7 @@ case "$command" in
             trim="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"   # as bin/postern
         fi
         # shellcheck disable=SC2086 # POSTERN_HEAP_OPTS and POSTERN_JAVA_OPTS are lists of options
-        exec java ${POSTERN_HEAP_OPTS:--Xms64m -Xmx1g -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k} \
+        exec java ${POSTERN_HEAP_OPTS:--Xms64m -Xmx1g -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k} \
             $trim ${POSTERN_JAVA_OPTS:-} -Dlogback.configurationFile="$GEN/logback.xml" \
             -cp "$HOME_DIR/postern-server.jar:$HOME_DIR/lib/*" org.postern.server.PosternServerMain \
             start --conf "$GEN" --data "$DATA"
