@@ -95,6 +95,9 @@ def main():
             at + (f" ({a['error']})" if a.get("error") else ""),
             bt + (f" ({b['error']})" if b.get("error") else ""),
             ratio(am, bm))
+    cpu = get(rows, "postern/pipelined-cpu", "us_per_retr")
+    if cpu is not None:
+        row("Postern's CPU per pipelined RETR (user + system, over the passes, logins included)", f"{cpu} µs", "", "")
     a, b = rows.get("postern/login-stat", {}), rows.get("dovecot/login-stat", {})
     am, bm = get(rows, "postern/login-stat", "login_stat_s", "median"), get(rows, "dovecot/login-stat", "login_stat_s", "median")
     row(f"POP3 login + STAT of {a.get('count') or b.get('count')} msgs, median of {a.get('probes')}",

@@ -25,8 +25,8 @@
 #        EXTRA_DB_PROPS (extra james-database.properties lines, for OpenJPA experiments)
 #        PROFILE_POP3 (0; 1 = after the POP3 step, 16 pipelined passes on the warm server, the last 10 recorded by
 #        JFR at 1 ms sampling into the run folder's pop3-warm.jfr, RETR/s of each pass printed)
-#        NMT (0; 1 = the JVM's native memory tracking: its summary, the heap's and the heap's top classes, after the
-#        run, into the run folder's memory.txt, printed)
+#        NMT (0; 1 = the JVM's native memory tracking: its summary, the heap's, the collections so far and the heap's
+#        top classes, after the run, into the run folder's memory.txt, printed)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
@@ -136,10 +136,14 @@ for _ in $(seq "$POP3_PASSES"); do
   run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
     --mode poplib --label postern/poplib --out "$RESULTS" || true
 done
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$JPID/stat"; }   # the server's user + system time, in clock ticks
+cpu_before=$(cpu_ticks)
 for _ in $(seq "$POP3_PASSES"); do
   run python3 "$ANCHORS/pop3_retr.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
     --mode raw --window 32 --label postern/pipelined --out "$RESULTS" || true
 done
+echo "{\"label\": \"postern/pipelined-cpu\", \"us_per_retr\": $(( ($(cpu_ticks) - cpu_before) * 1000000 / $(getconf CLK_TCK) \
+  / (POP3_PASSES * POP3_N) ))}" >> "$RESULTS"
 run python3 "$BENCH/pop3_probe.py" "$ADDR" "$POP3_PORT" --user "pop@$DOMAIN" --password "$PASSWORD" \
   --probes 5 --label postern/login-stat --out "$RESULTS" || true
 jfr stop pop3
@@ -168,7 +172,8 @@ jfr stop under-load
 
 echo "{\"label\": \"postern/memory\", \"rss_mb\": $(awk '/VmRSS/ {print int($2/1024)}' /proc/$JPID/status)}" >> "$RESULTS"
 if [ "${NMT:-0}" = 1 ]; then
-  { jcmd "$JPID" GC.heap_info; jcmd "$JPID" VM.native_memory summary; jcmd "$JPID" GC.class_histogram | head -n 30; } \
+  { jstat -gc "$JPID"; jcmd "$JPID" GC.heap_info; jcmd "$JPID" VM.native_memory summary
+    jcmd "$JPID" GC.class_histogram | head -n 30; } \
     > "$RUN/memory.txt" 2>&1 || true
   cat "$RUN/memory.txt" >&2
 fi
