@@ -18,7 +18,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
- * James's POP3 servers with two changes to how replies are written (bench/README.md, local delivery and POP3):
+ * James's POP3 servers with three changes to how replies are written (bench/README.md, local delivery and POP3):
  * <ul>
  * <li>the replies to pipelined commands are flushed together: James flushes every reply, twice for a RETR (status
  * line, then the message), which made a pipelining client's RETRs cost a write system call each. Netty's
