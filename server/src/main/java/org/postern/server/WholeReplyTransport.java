@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
@@ -35,10 +36,6 @@ final class WholeReplyTransport extends NettyProtocolTransport {
 
     @Override
     protected void writeToClient(InputStream in, ProtocolSession session, boolean startTLS) {
-        if (startTLS) {
-            super.writeToClient(in, session, true);
-            return;
-        }
         ByteBuf whole;
         try (in) {
             whole = whole(in);
@@ -46,6 +43,13 @@ final class WholeReplyTransport extends NettyProtocolTransport {
             // the status line is out already: the only answer left is to end the session
             LOGGER.warn("POP3 reply from {} could not be read, closing the connection: {}", channel.remoteAddress(), e.toString());
             channel.close();
+            return;
+        }
+        if (startTLS) {
+            // James's byte path starts TLS after the write; its stream path would need the chunked writer, gone here
+            byte[] bytes = ByteBufUtil.getBytes(whole);
+            whole.release();
+            super.writeToClient(bytes, session, true);
             return;
         }
         channel.writeAndFlush(whole);
